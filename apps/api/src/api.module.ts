@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '@spawnpoint/auth';
+import { PlayersModule } from '@spawnpoint/players';
+import { DevelopersController } from './controllers/developers.controller.js';
+import { GamesController } from './controllers/games.controller.js';
+import { PlayerAuthController } from './controllers/player-auth.controller.js';
+import { PlayersController } from './controllers/players.controller.js';
+
+/** The REST role: thin controllers over the domain libs. It never imports socket.io. */
+@Module({
+  imports: [AuthModule, PlayersModule],
+  controllers: [DevelopersController, GamesController, PlayerAuthController, PlayersController],
+})
+export class ApiModule {}

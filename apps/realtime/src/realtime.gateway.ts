@@ -1,0 +1,102 @@
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { ApiKeysService, SessionsService, type GamePrincipal } from '@spawnpoint/auth';
+import { REDIS_SUBSCRIBER } from '@spawnpoint/redis';
+import { AppError, ErrorCode, REVOCATION_CHANNEL, ServerEvent, type RevocationMessage, type ServerEventPayloads } from '@spawnpoint/shared';
+import type { Redis } from 'ioredis';
+import { hostname } from 'node:os';
+import type { Server, Socket } from 'socket.io';
+
+export const NODE_ID = `${hostname()}:${process.pid}`;
+
+interface SocketData {
+  principal: GamePrincipal;
+}
+
+/**
+ * The realtime entry point. This issue's scope: authenticate the handshake (player session token or
+ * API key), put each socket in its game's rooms, and drop sockets whose session or key is revoked.
+ * Rooms, presence, chat and worlds build on this in later issues.
+ */
+@WebSocketGateway()
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private readonly logger = new Logger(RealtimeGateway.name);
+  @WebSocketServer() private server: Server;
+
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly apiKeys: ApiKeysService,
+    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
+  ) {}
+
+  afterInit(server: Server): void {
+    server.use((socket, next) => {
+      this.authenticate(socket).then(
+        (principal) => {
+          (socket.data as SocketData).principal = principal;
+          next();
+        },
+        (error: unknown) => next(handshakeError(error)),
+      );
+    });
+    void this.subscriber.subscribe(REVOCATION_CHANNEL);
+    this.subscriber.on('message', (channel: string, raw: string) => {
+      if (channel === REVOCATION_CHANNEL) this.onRevocation(raw);
+    });
+  }
+
+  handleConnection(socket: Socket): void {
+    const { principal } = socket.data as SocketData;
+    void socket.join(rooms(principal));
+    const welcome: ServerEventPayloads[typeof ServerEvent.Welcome] = {
+      player_id: principal.kind === 'player' ? principal.playerId : null,
+      game_id: principal.gameId,
+      node_id: NODE_ID,
+    };
+    socket.emit(ServerEvent.Welcome, welcome);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.subscriber.unsubscribe(REVOCATION_CHANNEL).catch(() => undefined);
+  }
+
+  private async authenticate(socket: Socket): Promise<GamePrincipal> {
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; api_key?: unknown };
+    if (typeof auth.token === 'string') {
+      return this.sessions.authenticate(auth.token);
+    }
+    if (typeof auth.api_key === 'string') {
+      const principal = await this.apiKeys.resolve(auth.api_key);
+      if (principal.kind !== 'server') {
+        throw new AppError(ErrorCode.Forbidden, 'Connect with a player session token; client keys cannot connect yet');
+      }
+      return principal;
+    }
+    throw new AppError(ErrorCode.Unauthorized, 'Pass auth: { token } (player session) or auth: { api_key } (server key)');
+  }
+
+  /** Every node hears every revocation and drops its own matching sockets. */
+  private onRevocation(raw: string): void {
+    let message: RevocationMessage;
+    try {
+      message = JSON.parse(raw) as RevocationMessage;
+    } catch {
+      return;
+    }
+    const room = message.kind === 'session' ? `session:${message.sessionId}` : `key:${message.keyId}`;
+    this.server.local.in(room).disconnectSockets(true);
+    this.logger.debug(`disconnected sockets of ${room}`);
+  }
+}
+
+function rooms(p: GamePrincipal): string[] {
+  const game = `game:${p.gameId}`;
+  if (p.kind === 'player') return [game, `player:${p.gameId}:${p.playerId}`, `session:${p.sessionId}`];
+  return [game, `key:${p.keyId}`];
+}
+
+/** `connect_error` carries `err.data.code`, a stable code from the shared error table. */
+function handshakeError(error: unknown): Error & { data: { code: string } } {
+  const app = error instanceof AppError ? error : new AppError(ErrorCode.Internal, 'Could not authenticate');
+  return Object.assign(new Error(app.message), { data: { code: app.code } });
+}

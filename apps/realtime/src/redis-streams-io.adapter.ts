@@ -1,0 +1,46 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { AppConfig } from '@spawnpoint/config';
+import { Redis } from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+
+/** Max inbound message size: a realtime message is small; 1 MB (the default) only helps abusers. */
+export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * Socket.IO on the API's port, fanned out across realtime processes through a Redis stream. The
+ * streams adapter (not pub/sub) is the one that delivers across a Redis restart and supports
+ * connection state recovery.
+ */
+export class RedisStreamsIoAdapter extends IoAdapter {
+  private readonly redis: Redis;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+    // A connection of its own with no key prefix: the adapter blocks on XREAD and names its own keys.
+    this.redis = new Redis(config.REDIS_URL, { connectionName: 'spawnpoint:socket.io', maxRetriesPerRequest: null });
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, {
+      ...(options as ServerOptions),
+      maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+      cors: { origin: true, credentials: true },
+      adapter: createAdapter(this.redis, {
+        streamName: `${this.config.REDIS_KEY_PREFIX}socket.io`,
+        sessionKeyPrefix: `${this.config.REDIS_KEY_PREFIX}sio:session:`,
+        maxLen: 10_000,
+      }),
+    }) as Server;
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await this.redis.quit().catch(() => undefined);
+  }
+}

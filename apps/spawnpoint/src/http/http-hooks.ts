@@ -1,0 +1,59 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '@spawnpoint/config';
+import { MetricsService } from '@spawnpoint/observability';
+import { RateLimiter, type RateLimit } from '@spawnpoint/redis';
+import { AppError, ErrorCode, RateLimitedError } from '@spawnpoint/shared';
+import { createHash } from 'node:crypto';
+import { sendError } from './error-filter.js';
+
+const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
+const MINUTE_MS = 60_000;
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
+  const length = headers['content-length'];
+  return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Fastify-level plumbing every role shares: request ids on responses, Prometheus timings, and
+ * rate limits per IP and per API key held in Redis for all processes. (Errors Fastify raises
+ * itself — bad JSON, body too large, unknown routes — reach Nest's handlers and so HttpErrorFilter.)
+ */
+export function installHttpHooks(app: NestFastifyApplication, config: AppConfig): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+  const limiter = app.get(RateLimiter);
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    const path = request.url.split('?', 1)[0]!;
+    if (UNLIMITED.has(path)) return;
+    const limits: RateLimit[] = [{ key: `ip:${request.ip}`, limit: config.RATE_LIMIT_IP_PER_MINUTE, periodMs: MINUTE_MS }];
+    const apiKey = request.headers['x-api-key'];
+    if (typeof apiKey === 'string' && apiKey.length > 0) {
+      const id = createHash('sha256').update(apiKey).digest('hex').slice(0, 32);
+      limits.push({ key: `key:${id}`, limit: config.RATE_LIMIT_KEY_PER_MINUTE, periodMs: MINUTE_MS });
+    }
+    const result = await limiter.consume(limits);
+    if (!result.allowed) {
+      metrics.rateLimited.inc({ scope: 'http' });
+      return sendError(request, reply, new RateLimitedError(result.retryAfterMs / 1000));
+    }
+  });
+
+  // Every body we accept is JSON; anything else is refused before parsing (Fastify would otherwise
+  // hand text/plain bodies to the handlers as strings).
+  fastify.addHook('preParsing', async (request, reply) => {
+    if (!hasBody(request.headers)) return;
+    const type = request.headers['content-type'] ?? '';
+    if (!JSON_TYPE.test(type)) {
+      return sendError(request, reply, new AppError(ErrorCode.UnsupportedMediaType, 'Send JSON with Content-Type: application/json'));
+    }
+  });
+
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+}

@@ -1,0 +1,4 @@
+export * from './rate-limiter.js';
+export * from './redis.module.js';
+export * from './redis.tokens.js';
+export * from './queues.module.js';

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { REDIS } from './redis.tokens.js';
+
+export interface RateLimit {
+  /** Bucket key, without the Redis prefix, e.g. `ip:1.2.3.4`. */
+  key: string;
+  /** Requests allowed per `periodMs` (also the burst size). */
+  limit: number;
+  periodMs: number;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  /** Milliseconds until one more request would be allowed (0 when allowed). */
+  retryAfterMs: number;
+}
+
+// GCRA (generic cell rate algorithm): one key per bucket holding the "theoretical arrival time".
+// Smooth like a token bucket, one round trip for any number of buckets, and Redis's own clock
+// keeps every process in agreement. ARGV[1] = cost (0 = peek), then per bucket: limit, period.
+// Nothing is written unless every bucket allows, so a denied request costs no bucket anything.
+const GCRA_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local cost = tonumber(ARGV[1])
+local new_tats = {}
+local worst = 0
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[i * 2])
+  local period = tonumber(ARGV[i * 2 + 1])
+  local interval = period / limit
+  local tat = tonumber(redis.call('GET', key) or '0')
+  if tat < now then tat = now end
+  local new_tat = tat + interval * math.max(cost, 1)
+  local allow_at = new_tat - period
+  if allow_at > now then
+    if allow_at - now > worst then worst = allow_at - now end
+  end
+  new_tats[i] = new_tat
+end
+if worst > 0 then return {0, math.ceil(worst)} end
+if cost > 0 then
+  for i, key in ipairs(KEYS) do
+    redis.call('SET', key, tostring(new_tats[i]), 'PX', math.ceil(new_tats[i] - now))
+  end
+end
+return {1, 0}
+`;
+
+@Injectable()
+export class RateLimiter {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {
+    this.redis.defineCommand('spGcra', { lua: GCRA_SCRIPT });
+  }
+
+  /** Takes one request from every bucket, or from none when any is exhausted. */
+  consume(limits: RateLimit[]): Promise<RateLimitResult> {
+    return this.run(limits, 1);
+  }
+
+  /** Says whether one more request would pass, without taking it. */
+  peek(limits: RateLimit[]): Promise<RateLimitResult> {
+    return this.run(limits, 0);
+  }
+
+  private async run(limits: RateLimit[], cost: number): Promise<RateLimitResult> {
+    if (limits.length === 0) return { allowed: true, retryAfterMs: 0 };
+    const keys = limits.map((l) => `rl:${l.key}`);
+    const args = limits.flatMap((l) => [l.limit, l.periodMs]);
+    const [allowed, retryAfterMs] = (await (this.redis as unknown as GcraRedis).spGcra(keys.length, ...keys, cost, ...args)) as [
+      number,
+      number,
+    ];
+    return { allowed: allowed === 1, retryAfterMs };
+  }
+}
+
+interface GcraRedis {
+  spGcra(numKeys: number, ...args: Array<string | number>): Promise<unknown>;
+}

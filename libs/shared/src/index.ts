@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './queues.js';
+export * from './realtime-events.js';
+export * from './roles.js';
+export * from './role-definition.js';
