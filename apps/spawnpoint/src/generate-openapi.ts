@@ -28,5 +28,5 @@ export const OPENAPI_PATH = fileURLToPath(new URL('../../../openapi/openapi.json
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const text = await generateOpenApi();
   writeFileSync(OPENAPI_PATH.replace('/dist/', '/'), text);
-  console.log(`wrote ${OPENAPI_PATH.replace('/dist/', '/')}`);
+  process.stdout.write(`wrote ${OPENAPI_PATH.replace('/dist/', '/')}\n`);
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '@spawnpoint/config';
+import { createLogger } from '@spawnpoint/observability';
 import { applyMigrations } from '@spawnpoint/prisma';
 import { parseRoles } from '@spawnpoint/shared';
 import { createPlatform } from './platform.js';
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
 
   if (config.MIGRATE_ON_BOOT) {
     const migrationsDir = fileURLToPath(new URL('../../../../prisma/migrations', import.meta.url));
-    await applyMigrations({ databaseUrl: config.DATABASE_URL, migrationsDir, log: (m) => console.log(JSON.stringify({ level: 30, msg: m })) });
+    const logger = createLogger(config.LOG_LEVEL).child({ context: 'migrations' });
+    await applyMigrations({ databaseUrl: config.DATABASE_URL, migrationsDir, log: (message) => logger.info(message) });
   }
 
   const app = await createPlatform(config);

@@ -1,4 +1,4 @@
-import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
+import { bool, cleanEnv, makeValidator, port, str, url } from 'envalid';
 import { parseRoles, type Role } from '@spawnpoint/shared';
 
 // One typed env schema per process: the common part every role needs, plus what each role adds.

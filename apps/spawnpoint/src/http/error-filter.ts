@@ -42,6 +42,8 @@ function toAppError(exception: unknown, request: FastifyRequest): AppError {
       return new AppError(ErrorCode.InvalidJson, 'The body is empty but Content-Type says JSON');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError(ErrorCode.InvalidJson, 'The Content-Length does not match the body');
+    default:
+      break;
   }
   if (exception instanceof SyntaxError && (exception as { statusCode?: number }).statusCode === 400) {
     return new AppError(ErrorCode.InvalidJson, `The body is not valid JSON: ${exception.message}`);

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RateLimiter } from './rate-limiter.js';
+
+// Integration: the GCRA script runs in the real Redis the test run uses.
+describe(RateLimiter.name, () => {
+  const redis = new Redis(process.env.REDIS_URL!, { keyPrefix: process.env.REDIS_KEY_PREFIX });
+  const sut = new RateLimiter(redis);
+  afterAll(() => redis.quit());
+
+  const bucket = (limit: number, periodMs = 60_000) => ({ key: `spec:${randomBytes(4).toString('hex')}`, limit, periodMs });
+
+  it('allows the burst then refuses with the time until the next request fits', async () => {
+    const limit = bucket(3);
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await sut.consume([limit]));
+    expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
+    // One request per 20 s is the steady rate here.
+    expect(results[3]!.retryAfterMs).toBeGreaterThan(15_000);
+    expect(results[3]!.retryAfterMs).toBeLessThanOrEqual(20_000);
+  });
+
+  it('takes from every bucket or from none', async () => {
+    const roomy = bucket(10);
+    const tight = bucket(1);
+    expect((await sut.consume([roomy, tight])).allowed).toBe(true);
+    expect((await sut.consume([roomy, tight])).allowed).toBe(false);
+    // The refused request cost the roomy bucket nothing: 9 more still fit.
+    for (let i = 0; i < 9; i++) expect((await sut.consume([roomy])).allowed).toBe(true);
+    expect((await sut.consume([roomy])).allowed).toBe(false);
+  });
+
+  it('peeks without consuming', async () => {
+    const limit = bucket(1);
+    expect((await sut.peek([limit])).allowed).toBe(true);
+    expect((await sut.peek([limit])).allowed).toBe(true);
+    expect((await sut.consume([limit])).allowed).toBe(true);
+    expect((await sut.peek([limit])).allowed).toBe(false);
+  });
+
+  it('refills at the steady rate', async () => {
+    const limit = bucket(2, 200);
+    await sut.consume([limit]);
+    await sut.consume([limit]);
+    expect((await sut.consume([limit])).allowed).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect((await sut.consume([limit])).allowed).toBe(true);
+  });
+
+  it('keeps exactly the limit under concurrent callers', async () => {
+    const limit = bucket(25);
+    const results = await Promise.all(Array.from({ length: 60 }, () => sut.consume([limit])));
+    expect(results.filter((r) => r.allowed)).toHaveLength(25);
+  });
+});
