@@ -44,7 +44,6 @@ const api = {
 };
 
 const worker = {
-  WORKER_CONCURRENCY: positiveInt({ default: 4 }),
   SESSION_RETENTION_DAYS: positiveInt({ default: 7, desc: 'days an expired or revoked session is kept' }),
 };
 
