@@ -5,10 +5,13 @@ import { DevelopersController } from './controllers/developers.controller.js';
 import { GamesController } from './controllers/games.controller.js';
 import { PlayerAuthController } from './controllers/player-auth.controller.js';
 import { PlayersController } from './controllers/players.controller.js';
+import { EconomyApiModule } from './economy/economy-api.module.js';
+import { LeaderboardsApiModule } from './leaderboards/leaderboards-api.module.js';
+import { StorageApiModule } from './storage/storage-api.module.js';
 
 /** The REST role: thin controllers over the domain libs. It never imports socket.io. */
 @Module({
-  imports: [AuthModule, PlayersModule],
+  imports: [AuthModule, PlayersModule, EconomyApiModule, LeaderboardsApiModule, StorageApiModule],
   controllers: [DevelopersController, GamesController, PlayerAuthController, PlayersController],
 })
 export class ApiModule {}

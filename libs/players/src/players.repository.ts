@@ -82,6 +82,11 @@ export class PlayersRepository {
     return count === 0 ? null : this.findById(gameId, id);
   }
 
+  /** Creates the player with this id if the game has none yet; never fails on a concurrent create. */
+  async ensure(gameId: string, id: string): Promise<void> {
+    await this.prisma.player.createMany({ data: [{ gameId, id, customId: id }], skipDuplicates: true });
+  }
+
   async touchLastSeen(gameId: string, id: string): Promise<void> {
     await this.prisma.player.updateMany({ where: { gameId, id }, data: { lastSeenAt: new Date() } });
   }

@@ -55,6 +55,14 @@ export class PlayersService {
   }
 
   /**
+   * A server key writing for a player id the game has not seen yet creates that player (as if it
+   * had signed in with that custom id), so game servers can use their own ids from the first call.
+   */
+  async ensureExists(gameId: string, playerId: string): Promise<void> {
+    await this.players.ensure(gameId, playerId);
+  }
+
+  /**
    * Server keys act for any player of their game; a player session only for itself.
    * Another player's id reads as 404 so ids cannot be probed.
    */

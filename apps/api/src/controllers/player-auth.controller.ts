@@ -15,6 +15,7 @@ import {
   RefreshDto,
   RefreshedDto,
   SessionDto,
+  TokenPairDto,
 } from '../dto/player.dto.js';
 import { ApiErrors } from './api-errors.decorator.js';
 
@@ -95,15 +96,8 @@ export class PlayerAuthController {
   @ApiOkResponse({ type: RefreshedDto })
   @ApiErrors(400, 401, 403)
   async refresh(@CurrentPrincipal() caller: GamePrincipal, @Body() body: RefreshDto): Promise<RefreshedDto> {
-    const s = await this.auth.refresh(caller.gameId, body.refresh_token);
-    return {
-      session_token: s.sessionToken,
-      refresh_token: s.refreshToken,
-      token_type: 'Bearer',
-      expires_in: s.expiresIn,
-      refresh_expires_at: s.refreshExpiresAt.toISOString(),
-      player_id: s.playerId,
-    };
+    const refreshed = await this.auth.refresh(caller.gameId, body.refresh_token);
+    return { ...TokenPairDto.from(refreshed), player_id: refreshed.playerId };
   }
 
   @Post('logout')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { SessionView } from '@spawnpoint/auth';
+import type { IssuedSession, SessionView } from '@spawnpoint/auth';
 import type { PlayerView, SignedIn } from '@spawnpoint/players';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -171,6 +171,16 @@ export class TokenPairDto {
   expires_in: number;
   @ApiProperty({ format: 'date-time' })
   refresh_expires_at: string;
+
+  static from(s: IssuedSession): TokenPairDto {
+    return {
+      session_token: s.sessionToken,
+      refresh_token: s.refreshToken,
+      token_type: 'Bearer',
+      expires_in: s.expiresIn,
+      refresh_expires_at: s.refreshExpiresAt.toISOString(),
+    };
+  }
 }
 
 export class SessionDto extends TokenPairDto {
@@ -179,16 +189,8 @@ export class SessionDto extends TokenPairDto {
   @ApiProperty({ description: 'True when this call created the player' })
   created: boolean;
 
-  static from(s: SignedIn): SessionDto {
-    return {
-      session_token: s.sessionToken,
-      refresh_token: s.refreshToken,
-      token_type: 'Bearer',
-      expires_in: s.expiresIn,
-      refresh_expires_at: s.refreshExpiresAt.toISOString(),
-      player: PlayerDto.from(s.player),
-      created: s.created,
-    };
+  static override from(s: SignedIn): SessionDto {
+    return { ...TokenPairDto.from(s), player: PlayerDto.from(s.player), created: s.created };
   }
 }
 
