@@ -84,6 +84,18 @@ describe('/games', () => {
       expect(res.body.error.code).toBe('invalid_api_key');
     });
 
+    it('revokes on every process: one that cached the key refuses it within a moment', async () => {
+      const other = await startApp({}, ['api']);
+      try {
+        const created = await t.http.post(`/games/${a.gameId}/keys`).set(dev(a)).send({ name: 'cached', kind: 'server' }).expect(201);
+        await other.http.get('/players').set('x-api-key', created.body.key).expect(200);
+        await t.http.delete(`/games/${a.gameId}/keys/${created.body.id}`).set(dev(a)).expect(200);
+        await expect.poll(async () => (await other.http.get('/players').set('x-api-key', created.body.key)).status, { timeout: 1_000, interval: 20 }).toBe(401);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('answers another game\'s key id with 404', async () => {
       const list = await t.http.get(`/games/${b.gameId}/keys`).set(dev(b)).expect(200);
       await t.http.delete(`/games/${a.gameId}/keys/${list.body.keys[0].id}`).set(dev(a)).expect(404);

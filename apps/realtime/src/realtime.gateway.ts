@@ -1,9 +1,7 @@
-import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { ApiKeysService, SessionsService, type GamePrincipal } from '@spawnpoint/auth';
-import { REDIS_SUBSCRIBER } from '@spawnpoint/redis';
-import { AppError, ErrorCode, REVOCATION_CHANNEL, ServerEvent, type RevocationMessage, type ServerEventPayloads } from '@spawnpoint/shared';
-import type { Redis } from 'ioredis';
+import { ApiKeysService, RevocationBus, SessionsService, type GamePrincipal } from '@spawnpoint/auth';
+import { AppError, ErrorCode, ServerEvent, type RevocationMessage, type ServerEventPayloads } from '@spawnpoint/shared';
 import { hostname } from 'node:os';
 import type { Server, Socket } from 'socket.io';
 
@@ -19,14 +17,14 @@ interface SocketData {
  * Rooms, presence, chat and worlds build on this in later issues.
  */
 @WebSocketGateway()
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger(RealtimeGateway.name);
   @WebSocketServer() private server: Server;
 
   constructor(
     private readonly sessions: SessionsService,
     private readonly apiKeys: ApiKeysService,
-    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
+    private readonly revocations: RevocationBus,
   ) {}
 
   afterInit(server: Server): void {
@@ -39,10 +37,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
         (error: unknown) => next(handshakeError(error)),
       );
     });
-    void this.subscriber.subscribe(REVOCATION_CHANNEL);
-    this.subscriber.on('message', (channel: string, raw: string) => {
-      if (channel === REVOCATION_CHANNEL) this.onRevocation(raw);
-    });
+    this.revocations.listen((message) => this.onRevocation(message));
   }
 
   handleConnection(socket: Socket): void {
@@ -54,10 +49,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       node_id: NODE_ID,
     };
     socket.emit(ServerEvent.Welcome, welcome);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.subscriber.unsubscribe(REVOCATION_CHANNEL).catch(() => undefined);
   }
 
   private async authenticate(socket: Socket): Promise<GamePrincipal> {
@@ -76,13 +67,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   }
 
   /** Every node hears every revocation and drops its own matching sockets. */
-  private onRevocation(raw: string): void {
-    let message: RevocationMessage;
-    try {
-      message = JSON.parse(raw) as RevocationMessage;
-    } catch {
-      return;
-    }
+  private onRevocation(message: RevocationMessage): void {
     const room = message.kind === 'session' ? `session:${message.sessionId}` : `key:${message.keyId}`;
     this.server.local.in(room).disconnectSockets(true);
     this.logger.debug(`disconnected sockets of ${room}`);

@@ -12,6 +12,7 @@ import { DeveloperJwtStrategy } from './guards/developer-jwt.strategy.js';
 import { GameAuthGuard } from './guards/game-auth.guard.js';
 import { PlayerJwtStrategy } from './guards/player-jwt.strategy.js';
 import { LoginThrottle } from './login-throttle.service.js';
+import { RevocationBus } from './revocation-bus.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
 import { SessionsService } from './sessions/sessions.service.js';
 
@@ -30,9 +31,10 @@ import { SessionsService } from './sessions/sessions.service.js';
     GamesService,
     LoginThrottle,
     PlayerJwtStrategy,
+    RevocationBus,
     SessionsRepository,
     SessionsService,
   ],
-  exports: [ApiKeysService, DeveloperAuthGuard, DevelopersService, GameAuthGuard, GamesService, LoginThrottle, SessionsService],
+  exports: [ApiKeysService, DeveloperAuthGuard, DevelopersService, GameAuthGuard, GamesService, LoginThrottle, RevocationBus, SessionsService],
 })
 export class AuthModule {}

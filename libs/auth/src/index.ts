@@ -7,4 +7,5 @@ export * from './games/games.service.js';
 export * from './guards/game-auth.guard.js';
 export * from './login-throttle.service.js';
 export * from './principal.js';
+export * from './revocation-bus.js';
 export * from './sessions/sessions.service.js';

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ApiKey } from '@spawnpoint/prisma';
 import { REDIS } from '@spawnpoint/redis';
-import { AppError, ErrorCode, REVOCATION_CHANNEL, type RevocationMessage } from '@spawnpoint/shared';
+import { AppError, ErrorCode } from '@spawnpoint/shared';
 import type { Redis } from 'ioredis';
 import { randomToken, sha256 } from '../crypto.js';
 import { GamesService } from '../games/games.service.js';
+import { LocalCache } from '../local-cache.js';
+import { RevocationBus } from '../revocation-bus.js';
 import type { GamePrincipal } from '../principal.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 
@@ -31,6 +33,11 @@ const MAX_KEY_LENGTH = 128;
 const CACHE_TTL_SECONDS = 300;
 const REVOKED_TTL_SECONDS = 86_400;
 const TOUCH_INTERVAL_SECONDS = 60;
+// Each process also keeps resolved keys in memory, so a request with a known key costs no round
+// trip. Revocations evict them everywhere through the RevocationBus; the short bound covers the
+// case where that message cannot arrive.
+const LOCAL_TTL_MS = 10_000;
+const LOCAL_MAX_KEYS = 10_000;
 
 interface CachedKey {
   id: string;
@@ -41,12 +48,19 @@ interface CachedKey {
 @Injectable()
 export class ApiKeysService {
   private readonly logger = new Logger(ApiKeysService.name);
+  private readonly local = new LocalCache<CachedKey | null>(LOCAL_TTL_MS, LOCAL_MAX_KEYS);
+  private readonly touched = new LocalCache<true>(TOUCH_INTERVAL_SECONDS * 1000, LOCAL_MAX_KEYS);
 
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly games: GamesService,
     @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+    private readonly revocations: RevocationBus,
+  ) {
+    this.revocations.listen((message) => {
+      if (message.kind === 'api_key') this.local.deleteWhere((key) => key?.id === message.keyId);
+    });
+  }
 
   /** The full key is returned here and never again. */
   async create(developerId: string, gameId: string, name: string, kind: ApiKeyKindName): Promise<ApiKeyView & { key: string }> {
@@ -66,8 +80,7 @@ export class ApiKeysService {
     const row = await this.keys.revoke(gameId, keyId);
     if (!row) throw new AppError(ErrorCode.NotFound, 'API key not found');
     await this.redis.set(cacheKey(row.keyHash), 'revoked', 'EX', REVOKED_TTL_SECONDS);
-    const message: RevocationMessage = { kind: 'api_key', gameId, keyId };
-    await this.redis.publish(REVOCATION_CHANNEL, JSON.stringify(message));
+    await this.revocations.publish({ kind: 'api_key', gameId, keyId });
     return view(row);
   }
 
@@ -84,6 +97,14 @@ export class ApiKeysService {
   }
 
   private async lookup(hash: string): Promise<CachedKey | null> {
+    const local = this.local.get(hash);
+    if (local !== undefined) return local;
+    const key = await this.lookupShared(hash);
+    if (key) this.local.set(hash, key);
+    return key;
+  }
+
+  private async lookupShared(hash: string): Promise<CachedKey | null> {
     const cached = await this.redis.get(cacheKey(hash));
     if (cached === 'revoked') return null;
     if (cached) return JSON.parse(cached) as CachedKey;
@@ -98,6 +119,8 @@ export class ApiKeysService {
 
   /** Records last use at most once a minute per key, off the request path. */
   private touch(keyId: string): void {
+    if (this.touched.get(keyId)) return;
+    this.touched.set(keyId, true);
     void this.redis
       .set(`apikey:touched:${keyId}`, '1', 'EX', TOUCH_INTERVAL_SECONDS, 'NX')
       .then((first) => (first ? this.keys.touch(keyId) : undefined))

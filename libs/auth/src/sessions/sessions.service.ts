@@ -3,10 +3,12 @@ import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '@spawnpoint/config';
 import type { PlayerSession } from '@spawnpoint/prisma';
 import { REDIS } from '@spawnpoint/redis';
-import { AppError, ErrorCode, REVOCATION_CHANNEL, type RevocationMessage } from '@spawnpoint/shared';
+import { AppError, ErrorCode } from '@spawnpoint/shared';
 import type { Redis } from 'ioredis';
 import { randomToken, sha256 } from '../crypto.js';
 import { GamesService } from '../games/games.service.js';
+import { LocalCache } from '../local-cache.js';
+import { RevocationBus } from '../revocation-bus.js';
 import { SESSION_TOKEN_AUDIENCE, type GamePrincipal, type SessionTokenClaims } from '../principal.js';
 import { SessionsRepository } from './sessions.repository.js';
 
@@ -41,16 +43,26 @@ const REFRESH_TOKEN_PREFIX = 'sp_rt_';
 const ACTIVE_CACHE_SECONDS = 300;
 /** Longer than any session token can live (game TTLs are capped at a day). */
 const REVOKED_CACHE_SECONDS = 86_400 + 60;
+/** Live sessions are also remembered in-process for a moment; revocations evict them at once. */
+const LOCAL_ACTIVE_MS = 5_000;
+const LOCAL_MAX_SESSIONS = 50_000;
 
 @Injectable()
 export class SessionsService {
+  private readonly active = new LocalCache<true>(LOCAL_ACTIVE_MS, LOCAL_MAX_SESSIONS);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionsRepository,
     private readonly games: GamesService,
     private readonly jwt: JwtService,
     @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+    private readonly revocations: RevocationBus,
+  ) {
+    this.revocations.listen((message) => {
+      if (message.kind === 'session') this.active.delete(message.sessionId);
+    });
+  }
 
   async issue(gameId: string, playerId: string, meta: ClientMeta): Promise<IssuedSession> {
     const policy = await this.games.sessionPolicy(gameId);
@@ -127,6 +139,13 @@ export class SessionsService {
 
   /** Is this session still live? Called for every request made with a session token. */
   async isActive(sessionId: string): Promise<boolean> {
+    if (this.active.get(sessionId)) return true;
+    const active = await this.isActiveShared(sessionId);
+    if (active) this.active.set(sessionId, true);
+    return active;
+  }
+
+  private async isActiveShared(sessionId: string): Promise<boolean> {
     const key = stateKey(sessionId);
     const cached = await this.redis.get(key);
     if (cached) return cached === 'active';
@@ -167,8 +186,7 @@ export class SessionsService {
 
   private async announceRevoked(gameId: string, sessionId: string): Promise<void> {
     await this.redis.set(stateKey(sessionId), 'revoked', 'EX', REVOKED_CACHE_SECONDS);
-    const message: RevocationMessage = { kind: 'session', gameId, sessionId };
-    await this.redis.publish(REVOCATION_CHANNEL, JSON.stringify(message));
+    await this.revocations.publish({ kind: 'session', gameId, sessionId });
   }
 
   private sign(claims: SessionTokenClaims, ttlSeconds: number): Promise<string> {
