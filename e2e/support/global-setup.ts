@@ -14,7 +14,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   }
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const database = `spawnpoint_test_${runId}`;
-  await withAdmin(serverUrl, (client) => client.query(`CREATE DATABASE "${database}"`));
+  await withAdmin(serverUrl, async (client) => {
+    await dropAbandonedDatabases(client);
+    await client.query(`CREATE DATABASE "${database}"`);
+  });
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
   const databaseUrl = url.toString();
@@ -48,6 +51,19 @@ export default async function setup(): Promise<() => Promise<void>> {
     } while (cursor !== '0');
     await redis.quit();
   };
+}
+
+const ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
+
+/** An interrupted run (Ctrl-C skips teardown) leaves its database behind: drop old ones by their timestamp. */
+async function dropAbandonedDatabases(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'spawnpoint_test_%'");
+  for (const { datname } of rows) {
+    const created = parseInt(datname.slice('spawnpoint_test_'.length).split('_')[0] ?? '', 36);
+    if (Number.isFinite(created) && Date.now() - created > ABANDONED_AFTER_MS) {
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  }
 }
 
 async function withAdmin<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
