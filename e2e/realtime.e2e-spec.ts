@@ -1,3 +1,5 @@
+import { RealtimePublisher } from '@spawnpoint/redis';
+import { Rooms, ServerEvent } from '@spawnpoint/shared';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.js';
@@ -58,6 +60,20 @@ describe('realtime handshake', () => {
     await t.http.post('/auth/logout').set('authorization', `Bearer ${player.sessionToken}`).send({}).expect(204);
     expect(await disconnected).toBe('io server disconnect');
     expect((await outcome(open({ token: player.sessionToken }))).error?.data?.code).toBe('session_revoked');
+  });
+
+  it('delivers an event published by an api-only process to the player\'s socket', async () => {
+    const player = await deviceLogin(t, s.clientKey);
+    const socket = open({ token: player.sessionToken });
+    await outcome(socket);
+    const api = await startApp({}, ['api']);
+    try {
+      const received = new Promise<unknown>((resolve) => socket.once(ServerEvent.Error, resolve));
+      await api.app.get(RealtimePublisher).emit([Rooms.player(s.gameId, player.id)], ServerEvent.Error, { code: 'test', message: 'hello' });
+      expect(await received).toEqual({ code: 'test', message: 'hello' });
+    } finally {
+      await api.close();
+    }
   });
 
   it('disconnects a game server\'s socket when its key is revoked', async () => {

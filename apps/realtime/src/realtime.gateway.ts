@@ -1,7 +1,18 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { ApiKeysService, RevocationBus, SessionsService, type GamePrincipal } from '@spawnpoint/auth';
-import { AppError, ErrorCode, ServerEvent, type RevocationMessage, type ServerEventPayloads } from '@spawnpoint/shared';
+import { REDIS_SUBSCRIBER } from '@spawnpoint/redis';
+import {
+  AppError,
+  ErrorCode,
+  REALTIME_DELIVERY_CHANNEL,
+  Rooms,
+  ServerEvent,
+  type RealtimeDelivery,
+  type RevocationMessage,
+  type ServerEventPayloads,
+} from '@spawnpoint/shared';
+import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import type { Server, Socket } from 'socket.io';
 
@@ -17,7 +28,7 @@ interface SocketData {
  * Rooms, presence, chat and worlds build on this in later issues.
  */
 @WebSocketGateway()
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly logger = new Logger(RealtimeGateway.name);
   @WebSocketServer() private server: Server;
 
@@ -25,6 +36,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly sessions: SessionsService,
     private readonly apiKeys: ApiKeysService,
     private readonly revocations: RevocationBus,
+    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
   ) {}
 
   afterInit(server: Server): void {
@@ -38,6 +50,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
       );
     });
     this.revocations.listen((message) => this.onRevocation(message));
+    this.subscriber.on('message', this.onDelivery);
+    void this.subscriber.subscribe(REALTIME_DELIVERY_CHANNEL);
   }
 
   handleConnection(socket: Socket): void {
@@ -50,6 +64,25 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     };
     socket.emit(ServerEvent.Welcome, welcome);
   }
+
+  async onModuleDestroy(): Promise<void> {
+    this.subscriber.off('message', this.onDelivery);
+    await this.subscriber.unsubscribe(REALTIME_DELIVERY_CHANNEL).catch(() => undefined);
+  }
+
+  /** Every node hears every delivery and emits it to the sockets it holds. */
+  private readonly onDelivery = (channel: string, raw: string): void => {
+    if (channel !== REALTIME_DELIVERY_CHANNEL) return;
+    let delivery: RealtimeDelivery;
+    try {
+      delivery = JSON.parse(raw) as RealtimeDelivery;
+    } catch {
+      this.logger.warn('ignored a malformed realtime delivery');
+      return;
+    }
+    if (!Array.isArray(delivery.rooms) || typeof delivery.event !== 'string') return;
+    this.server.local.to(delivery.rooms).emit(delivery.event, delivery.payload);
+  };
 
   private async authenticate(socket: Socket): Promise<GamePrincipal> {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; api_key?: unknown };
@@ -68,16 +101,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   /** Every node hears every revocation and drops its own matching sockets. */
   private onRevocation(message: RevocationMessage): void {
-    const room = message.kind === 'session' ? `session:${message.sessionId}` : `key:${message.keyId}`;
+    const room = message.kind === 'session' ? Rooms.session(message.sessionId) : Rooms.apiKey(message.keyId);
     this.server.local.in(room).disconnectSockets(true);
     this.logger.debug(`disconnected sockets of ${room}`);
   }
 }
 
 function rooms(p: GamePrincipal): string[] {
-  const game = `game:${p.gameId}`;
-  if (p.kind === 'player') return [game, `player:${p.gameId}:${p.playerId}`, `session:${p.sessionId}`];
-  return [game, `key:${p.keyId}`];
+  if (p.kind === 'player') return [Rooms.game(p.gameId), Rooms.player(p.gameId, p.playerId), Rooms.session(p.sessionId)];
+  return [Rooms.game(p.gameId), Rooms.apiKey(p.keyId)];
 }
 
 /** `connect_error` carries `err.data.code`, a stable code from the shared error table. */

@@ -2,6 +2,7 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { APP_CONFIG, type AppConfig } from '@spawnpoint/config';
 import { Redis } from 'ioredis';
 import { RateLimiter } from './rate-limiter.js';
+import { RealtimePublisher } from './realtime-publisher.js';
 import { REDIS, REDIS_SUBSCRIBER } from './redis.tokens.js';
 
 
@@ -21,8 +22,9 @@ export function createRedis(config: AppConfig, name: string): Redis {
     { provide: REDIS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRedis(config, 'commands') },
     { provide: REDIS_SUBSCRIBER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRedis(config, 'subscriber') },
     RateLimiter,
+    RealtimePublisher,
   ],
-  exports: [REDIS, REDIS_SUBSCRIBER, RateLimiter],
+  exports: [REDIS, REDIS_SUBSCRIBER, RateLimiter, RealtimePublisher],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(

@@ -3,3 +3,4 @@ export * from './queues.js';
 export * from './realtime-events.js';
 export * from './roles.js';
 export * from './role-definition.js';
+export * from './rooms.js';
