@@ -40,6 +40,13 @@ describe('error contract', () => {
     expect(res.body.error.code).toBe('unsupported_media_type');
   });
 
+  it('accepts a JSON object sent with curl\'s default form content type, as the seed docs do', async () => {
+    const res = await device().set('content-type', 'application/x-www-form-urlencoded').send('{"device_id": "curl-device-1"}').expect(201);
+    expect(res.body.player.id).toMatch(/^p_/);
+    const form = await device().set('content-type', 'application/x-www-form-urlencoded').send('device_id=curl-device-1').expect(415);
+    expect(form.body.error.code).toBe('unsupported_media_type');
+  });
+
   it('answers an unknown route with 404 route_not_found', async () => {
     const res = await t.http.get('/no/such/route').expect(404);
     expect(res.body.error.code).toBe('route_not_found');

@@ -9,6 +9,7 @@ import { sendError } from './error-filter.js';
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
 const MINUTE_MS = 60_000;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
 
 function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
   const length = headers['content-length'];
@@ -47,9 +48,21 @@ export function installHttpHooks(app: NestFastifyApplication, config: AppConfig)
   fastify.addHook('preParsing', async (request, reply) => {
     if (!hasBody(request.headers)) return;
     const type = request.headers['content-type'] ?? '';
-    if (!JSON_TYPE.test(type)) {
+    if (!JSON_TYPE.test(type) && !FORM_TYPE.test(type)) {
       return sendError(request, reply, new AppError(ErrorCode.UnsupportedMediaType, 'Send JSON with Content-Type: application/json'));
     }
+  });
+
+  // `curl -d '{"player_id": …}'` without -H sends JSON labelled as a form (the seed docs do this):
+  // accept a JSON object under that label; a real form body is still refused.
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: config.BODY_LIMIT_BYTES }, (_request, body, done) => {
+    try {
+      const parsed: unknown = JSON.parse(body.toString('utf8'));
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return done(null, parsed);
+    } catch {
+      // fall through: not JSON
+    }
+    done(new AppError(ErrorCode.UnsupportedMediaType, 'Send JSON with Content-Type: application/json'));
   });
 
   fastify.addHook('onResponse', async (request, reply) => {

@@ -1,0 +1,3 @@
+export * from './parties.module.js';
+export * from './parties.repository.js';
+export * from './parties.service.js';
