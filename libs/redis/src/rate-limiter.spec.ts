@@ -48,6 +48,12 @@ describe(RateLimiter.name, () => {
     expect((await sut.consume([limit])).allowed).toBe(true);
   });
 
+  it('handles limits far above one request per millisecond', async () => {
+    const limit = bucket(1_000_000_000);
+    expect((await sut.consume([limit])).allowed).toBe(true);
+    expect((await sut.consume([limit])).allowed).toBe(true);
+  });
+
   it('keeps exactly the limit under concurrent callers', async () => {
     const limit = bucket(25);
     const results = await Promise.all(Array.from({ length: 60 }, () => sut.consume([limit])));

@@ -42,7 +42,7 @@ end
 if worst > 0 then return {0, math.ceil(worst)} end
 if cost > 0 then
   for i, key in ipairs(KEYS) do
-    redis.call('SET', key, tostring(new_tats[i]), 'PX', math.ceil(new_tats[i] - now))
+    redis.call('SET', key, tostring(new_tats[i]), 'PX', math.max(1, math.ceil(new_tats[i] - now)))
   end
 end
 return {1, 0}

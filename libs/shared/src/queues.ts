@@ -2,21 +2,31 @@
 // processors import these; a worker refuses to start when a job here has no handler.
 
 export const QueueName = {
+  Leaderboards: 'leaderboards',
   Maintenance: 'maintenance',
+  Matchmaking: 'matchmaking',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const JobName = {
   PurgeExpiredSessions: 'purge_expired_sessions',
+  SweepLeaderboards: 'sweep_leaderboards',
+  RunMatchmaker: 'run_matchmaker',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
 /** Payload of each job, keyed by job name. */
 export interface JobPayloads {
   [JobName.PurgeExpiredSessions]: { olderThanSeconds: number };
+  /** Resets every leaderboard whose next reset time has passed (at most `maxResets` per run). */
+  [JobName.SweepLeaderboards]: { maxResets: number };
+  /** One matcher pass over every (game, mode) with queued tickets; each under its own Redis lease. */
+  [JobName.RunMatchmaker]: { maxTicketsPerMode: number };
 }
 
 /** Which queue each job runs on. */
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PurgeExpiredSessions]: QueueName.Maintenance,
+  [JobName.SweepLeaderboards]: QueueName.Leaderboards,
+  [JobName.RunMatchmaker]: QueueName.Matchmaking,
 };
