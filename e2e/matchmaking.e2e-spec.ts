@@ -2,6 +2,7 @@ import { PrismaService } from '@spawnpoint/prisma';
 import { ServerEvent } from '@spawnpoint/shared';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_ATTEMPTS_PER_MINUTE } from '@spawnpoint/matchmaking';
 import { startApp, type TestApp } from './support/app.js';
 import { createStudio, deviceLogin, unique, type Studio } from './support/fixtures.js';
 
@@ -268,6 +269,21 @@ describe('/matchmaking', () => {
       const refused = await t.http.delete(`/matchmaking/tickets/${again.body.ticket_id}`).set('x-api-key', s.serverKey).expect(409);
       expect(refused.body.error.code).toBe('conflict');
       await t.http.delete('/matchmaking/tickets/00000000-0000-4000-8000-000000000000').set('x-api-key', s.serverKey).expect(404);
+    });
+  });
+
+  describe('queue churn', () => {
+    it('limits queue attempts per player with 429 and Retry-After', async () => {
+      const id = unique('churn_');
+      for (let i = 0; i < QUEUE_ATTEMPTS_PER_MINUTE; i++) {
+        const res = await queue(s, { player_id: id, skill_rating: 1, game_mode: 'churn', region: 'eu' }).expect(202);
+        await t.http.delete(`/matchmaking/tickets/${res.body.ticket_id}`).set('x-api-key', s.serverKey).expect(200);
+      }
+      const refused = await queue(s, { player_id: id, skill_rating: 1, game_mode: 'churn', region: 'eu' }).expect(429);
+      expect(refused.body.error.code).toBe('rate_limited');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // Another player is not affected.
+      await queue(s, { player_id: unique('churn_'), skill_rating: 1, game_mode: 'churn', region: 'eu' }).expect(202);
     });
   });
 

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { GamePrincipal } from '@spawnpoint/auth';
 import { PartiesService } from '@spawnpoint/parties';
 import { PlayersService } from '@spawnpoint/players';
-import { AppError, ErrorCode, NotFoundError } from '@spawnpoint/shared';
+import { RateLimiter } from '@spawnpoint/redis';
+import { AppError, ErrorCode, NotFoundError, RateLimitedError } from '@spawnpoint/shared';
 import { MatchmakingRepository, type MatchRecord, type TicketRecord } from './matchmaking.repository.js';
 import { ModeRulesService } from './mode-rules.service.js';
 import { TicketWaiter } from './ticket-waiter.service.js';
@@ -23,6 +24,8 @@ export interface TicketView extends TicketRecord {
 export const MAX_WAIT_SECONDS = 30;
 /** A long poll re-reads its ticket at least this often, in case a wake-up message was lost. */
 const FALLBACK_CHECK_MS = 5000;
+/** Queue attempts per player per minute: queue/cancel churn is the cheapest way to load the matcher. */
+export const QUEUE_ATTEMPTS_PER_MINUTE = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Tickets: queue (alone or as a party), read, cancel, and wait for a match. */
@@ -34,6 +37,7 @@ export class MatchmakingService {
     private readonly players: PlayersService,
     private readonly parties: PartiesService,
     private readonly waiter: TicketWaiter,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /**
@@ -44,6 +48,10 @@ export class MatchmakingService {
   async enqueue(caller: GamePrincipal, request: QueueRequest, waitSeconds = 0): Promise<TicketView> {
     this.players.assertCanActFor(caller, request.playerId);
     const gameId = caller.gameId;
+    const limit = await this.limiter.consume([
+      { key: `matchmaking:queue:${gameId}:${request.playerId}`, limit: QUEUE_ATTEMPTS_PER_MINUTE, periodMs: 60_000 },
+    ]);
+    if (!limit.allowed) throw new RateLimitedError(limit.retryAfterMs / 1000, 'Too many queue attempts for this player');
     if (caller.kind === 'server') await this.players.ensureExists(gameId, request.playerId);
     const rules = await this.rules.rulesFor(gameId, request.mode);
 
