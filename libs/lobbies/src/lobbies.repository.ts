@@ -78,9 +78,6 @@ export interface LockedLobby {
 
 export type LobbyTarget = { lobbyId: string } | { code: string };
 
-// The leaderless (server-owned) lobby is stored with an empty leader id: the column is NOT NULL
-// and no player id is empty (player ids are 1-128 characters).
-const NO_LEADER = '';
 const CODE_ATTEMPTS = 20;
 
 // A burst of joins into one lobby queues on its row lock; Prisma's 2 s / 5 s defaults would fail
@@ -126,7 +123,7 @@ export class LobbiesRepository {
           mode: lobby.mode,
           maxPlayers: lobby.maxPlayers,
           private: lobby.private,
-          leaderId: leaderId ?? NO_LEADER,
+          leaderId,
         },
       });
       const locked = await lockLobby(tx, gameId, { lobbyId: id });
@@ -228,7 +225,7 @@ async function lockLobby(tx: Tx, gameId: string, target: LobbyTarget): Promise<L
         UPDATE lobby_members SET ready = ${ready} WHERE game_id = ${gameId}::uuid AND player_id = ${playerId} AND lobby_id = ${id}::uuid`;
     },
     async setLeader(leaderId) {
-      await tx.$executeRaw`UPDATE lobbies SET leader_id = ${leaderId ?? NO_LEADER}, updated_at = now() WHERE id = ${id}::uuid`;
+      await tx.$executeRaw`UPDATE lobbies SET leader_id = ${leaderId}, updated_at = now() WHERE id = ${id}::uuid`;
     },
     async setLocked(locked) {
       await tx.$executeRaw`UPDATE lobbies SET locked = ${locked}, updated_at = now() WHERE id = ${id}::uuid`;
@@ -269,7 +266,7 @@ function toRecord(row: LobbyWithMembers): LobbyRecord {
     private: row.private,
     locked: row.locked,
     status: row.status,
-    leaderId: row.leaderId === NO_LEADER ? null : row.leaderId,
+    leaderId: row.leaderId,
     worldId: row.worldId,
     createdAt: row.createdAt,
     members: row.members.map((m) => ({ playerId: m.playerId, name: m.name, ready: m.ready, joinedAt: m.joinedAt })),
