@@ -30,6 +30,14 @@ describe('error contract', () => {
     expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain('device_id');
   });
 
+  it('rejects a hostile deeply nested body with 400, on any route, without crashing', async () => {
+    const deep = `${'['.repeat(2_000)}${']'.repeat(2_000)}`;
+    for (const path of ['/auth/device', '/auth/refresh']) {
+      const res = await t.http.post(path).set('x-api-key', s.clientKey).set('content-type', 'application/json').send(`{"device_id": ${deep}}`).expect(400);
+      expect(res.body.error.details).toEqual([{ field: 'body', message: 'the body nests objects and arrays deeper than 64 levels' }]);
+    }
+  });
+
   it('rejects a body over the limit with 413 payload_too_large', async () => {
     const res = await device().send({ device_id: 'x'.repeat(10_000) }).expect(413);
     expect(res.body.error.code).toBe('payload_too_large');

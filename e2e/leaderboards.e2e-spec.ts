@@ -216,15 +216,14 @@ describe('/leaderboards', () => {
         expect(res.body.error.code).toBe('validation_failed');
         expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
       }
-      // A hostile body, nested far deeper than any JSON serialiser here would produce.
-      const deep = `{"player_id":"p1","score":1,"metadata":${'{"d":'.repeat(100_000)}{}${'}'.repeat(100_000)}}`;
-      const res = await t.http
-        .post(`/leaderboards/${board}/scores`)
-        .set(asServer())
-        .set('content-type', 'application/json')
-        .send(deep)
-        .expect(400);
-      expect(res.body.error.details).toEqual([{ field: 'metadata', message: 'metadata must not nest deeper than 16 levels' }]);
+      // Metadata deeper than the board allows, and a hostile body deeper than any request may be.
+      const nested = (levels: number) => `{"player_id":"p1","score":1,"metadata":${'{"d":'.repeat(levels)}{}${'}'.repeat(levels)}}`;
+      const post = (body: string) =>
+        t.http.post(`/leaderboards/${board}/scores`).set(asServer()).set('content-type', 'application/json').send(body).expect(400);
+      expect((await post(nested(20))).body.error.details).toEqual([{ field: 'metadata', message: 'metadata must not nest deeper than 16 levels' }]);
+      expect((await post(nested(100_000))).body.error.details).toEqual([
+        { field: 'body', message: 'the body nests objects and arrays deeper than 64 levels' },
+      ]);
       await t.http.post('/leaderboards/bad%20id/scores').set(asServer()).send({ player_id: 'p1', score: 1 }).expect(400);
     });
 

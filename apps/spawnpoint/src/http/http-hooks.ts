@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@spawnpoint/config';
 import { MetricsService } from '@spawnpoint/observability';
 import { RateLimiter, type RateLimit } from '@spawnpoint/redis';
-import { AppError, ErrorCode, RateLimitedError } from '@spawnpoint/shared';
+import { AppError, ErrorCode, jsonDepth, MAX_BODY_DEPTH, RateLimitedError } from '@spawnpoint/shared';
 import { createHash } from 'node:crypto';
 import { sendError } from './error-filter.js';
 
@@ -63,6 +63,20 @@ export function installHttpHooks(app: NestFastifyApplication, config: AppConfig)
       // fall through: not JSON
     }
     done(new AppError(ErrorCode.UnsupportedMediaType, 'Send JSON with Content-Type: application/json'));
+  });
+
+  // Runs after parsing and before Nest: a hostile `[[[[…` body would otherwise overflow the stack of
+  // class-transformer inside the ValidationPipe and surface as a 500.
+  fastify.addHook('preValidation', async (request, reply) => {
+    if (jsonDepth(request.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+      return sendError(
+        request,
+        reply,
+        new AppError(ErrorCode.ValidationFailed, 'The request is not valid', [
+          { field: 'body', message: `the body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels` },
+        ]),
+      );
+    }
   });
 
   fastify.addHook('onResponse', async (request, reply) => {
