@@ -54,6 +54,34 @@ describe(RateLimiter.name, () => {
     expect((await sut.consume([limit])).allowed).toBe(true);
   });
 
+  describe('consumeReserved', () => {
+    it('is exact for small limits', async () => {
+      const limit = bucket(3);
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push((await sut.consumeReserved([limit])).allowed);
+      expect(results).toEqual([true, true, true, false]);
+    });
+
+    it('spends a reserved block locally and never lets two processes exceed the limit by more than a block each', async () => {
+      const limit = bucket(1_000); // blocks of 10
+      const other = new RateLimiter(redis);
+      let allowed = 0;
+      for (let i = 0; i < 1_100; i++) {
+        if ((await (i % 2 === 0 ? sut : other).consumeReserved([limit])).allowed) allowed++;
+      }
+      expect(allowed).toBeGreaterThanOrEqual(1_000);
+      expect(allowed).toBeLessThanOrEqual(1_000 + 2 * 10);
+    });
+
+    it('refuses with the time until the next request fits once the budget is spent', async () => {
+      const limit = bucket(200, 60_000); // blocks of 2
+      for (let i = 0; i < 200; i++) expect((await sut.consumeReserved([limit])).allowed).toBe(true);
+      const refused = await sut.consumeReserved([limit]);
+      expect(refused.allowed).toBe(false);
+      expect(refused.retryAfterMs).toBeGreaterThan(0);
+    });
+  });
+
   it('keeps exactly the limit under concurrent callers', async () => {
     const limit = bucket(25);
     const results = await Promise.all(Array.from({ length: 60 }, () => sut.consume([limit])));

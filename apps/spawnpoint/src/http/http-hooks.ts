@@ -36,7 +36,7 @@ export function installHttpHooks(app: NestFastifyApplication, config: AppConfig)
       const id = createHash('sha256').update(apiKey).digest('hex').slice(0, 32);
       limits.push({ key: `key:${id}`, limit: config.RATE_LIMIT_KEY_PER_MINUTE, periodMs: MINUTE_MS });
     }
-    const result = await limiter.consume(limits);
+    const result = await limiter.consumeReserved(limits);
     if (!result.allowed) {
       metrics.rateLimited.inc({ scope: 'http' });
       return sendError(request, reply, new RateLimitedError(result.retryAfterMs / 1000));
