@@ -26,7 +26,9 @@ describe('/matchmaking', () => {
   let s: Studio;
   const sockets: Socket[] = [];
   beforeAll(async () => {
-    t = await startApp();
+    // A key prefix of its own gives this suite its own BullMQ queues, so the matches it waits for
+    // (and their metrics) are made by this app's worker, not by another suite's running in parallel.
+    t = await startApp({ REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX}mm:` });
     s = await createStudio(t);
   });
   afterAll(async () => {

@@ -27,6 +27,9 @@ export async function createPlatform(config: AppConfig): Promise<NestFastifyAppl
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Path parameters carry player-chosen ids (a DM channel holds two of up to 128 characters):
+    // Fastify's default of 100 would answer longer ones with its own 414 outside our error shape.
+    routerOptions: { maxParamLength: 512 },
     trustProxy: config.TRUST_PROXY,
     // A caller's own request id is kept (for tracing across services) when it is well-formed.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

@@ -10,6 +10,11 @@ export const ServerEvent = {
   LobbyUpdated: 'lobby_updated',
   LobbyStarted: 'lobby_started',
   MatchFound: 'match_found',
+  ChatMessage: 'chat_message',
+  ChatMessageUpdated: 'chat_message_updated',
+  ChatMessageDeleted: 'chat_message_deleted',
+  FriendUpdate: 'friend_update',
+  Notification: 'notification',
 } as const;
 export type ServerEvent = (typeof ServerEvent)[keyof typeof ServerEvent];
 
@@ -109,7 +114,44 @@ export interface MatchFoundPayload {
   server: string;
 }
 
+/** A player's relationship with another changed, as the recipient sees it (`state` null = no row any more). */
+export interface FriendUpdatePayload {
+  game_id: string;
+  other_id: string;
+  state: 'friend' | 'invite_sent' | 'invite_received' | 'blocked' | null;
+}
+
+/** A persistent notification for the recipient (also listed by `GET /notifications`). */
+export interface NotificationPayload {
+  id: string;
+  subject: string;
+  content: Record<string, unknown>;
+  code: number;
+  sender_id: string | null;
+  created_at: string;
+}
+
+/** A chat message as the REST API returns it (`content` and `data` are null once deleted). */
+export interface ChatMessagePayload {
+  /** Decimal string: ids are 64-bit and grow with time. */
+  id: string;
+  channel: string;
+  /** Null for a system notification. */
+  sender_id: string | null;
+  kind: 'chat' | 'system';
+  content: string | null;
+  data: Record<string, unknown> | null;
+  deleted: boolean;
+  created_at: string;
+  edited_at: string | null;
+}
+
 export interface ServerEventPayloads {
+  [ServerEvent.ChatMessage]: ChatMessagePayload;
+  [ServerEvent.ChatMessageUpdated]: ChatMessagePayload;
+  [ServerEvent.ChatMessageDeleted]: ChatMessagePayload;
+  [ServerEvent.FriendUpdate]: FriendUpdatePayload;
+  [ServerEvent.Notification]: NotificationPayload;
   [ServerEvent.MatchFound]: MatchFoundPayload;
   [ServerEvent.Welcome]: { player_id: string | null; game_id: string; node_id: string };
   [ServerEvent.Error]: { code: string; message: string };
