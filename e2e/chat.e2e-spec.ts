@@ -4,10 +4,9 @@ import { io, type Socket } from 'socket.io-client';
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.js';
-import { createStudio, deviceLogin, unique, type SignedInPlayer, type Studio } from './support/fixtures.js';
+import { authHeader, createStudio, deviceLogin, unique, type Caller, type SignedInPlayer, type Studio } from './support/fixtures.js';
 
 /** A player session or an API key. */
-type Caller = SignedInPlayer | string;
 
 const dm = (a: string, b: string) => (a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`);
 
@@ -26,25 +25,23 @@ describe('/chat', () => {
     await t.close();
   });
 
-  const auth = (caller: Caller): [string, string] =>
-    typeof caller === 'string' ? ['x-api-key', caller] : ['authorization', `Bearer ${caller.sessionToken}`];
   const messages = (channel: string) => `/chat/channels/${encodeURIComponent(channel)}/messages`;
   const send = (caller: Caller, channel: string, body: object) =>
     t.http
       .post(messages(channel))
-      .set(...auth(caller))
+      .set(...authHeader(caller))
       .send(body);
   const history = (caller: Caller, channel: string, query: Record<string, string | number> = {}) =>
     t.http
       .get(messages(channel))
       .query(query)
-      .set(...auth(caller));
+      .set(...authHeader(caller));
   const edit = (caller: Caller, id: string, content: string) =>
     t.http
       .patch(`/chat/messages/${id}`)
-      .set(...auth(caller))
+      .set(...authHeader(caller))
       .send({ content });
-  const remove = (caller: Caller, id: string) => t.http.delete(`/chat/messages/${id}`).set(...auth(caller));
+  const remove = (caller: Caller, id: string) => t.http.delete(`/chat/messages/${id}`).set(...authHeader(caller));
   const player = () => deviceLogin(t, s.clientKey);
   const error = (res: Response) => res.body.error.code as string;
 
@@ -52,19 +49,19 @@ describe('/chat', () => {
     const id = (
       await t.http
         .post('/parties')
-        .set(...auth(leader))
+        .set(...authHeader(leader))
         .send({})
         .expect(201)
     ).body.party_id as string;
     for (const member of members) {
       await t.http
         .post(`/parties/${id}/invites`)
-        .set(...auth(leader))
+        .set(...authHeader(leader))
         .send({ player_id: member.id })
         .expect(201);
       await t.http
         .post(`/parties/${id}/invites/accept`)
-        .set(...auth(member))
+        .set(...authHeader(member))
         .send({})
         .expect(200);
     }
@@ -187,7 +184,7 @@ describe('/chat', () => {
       const [leader, outsider] = await Promise.all([player(), player()]);
       const lobby = await t.http
         .post('/lobbies')
-        .set(...auth(leader))
+        .set(...authHeader(leader))
         .send({ name: 'Room', max_players: 4, game_mode: 'co-op' })
         .expect(201);
       const channel = `lobby:${lobby.body.lobby_id as string}`;
@@ -269,7 +266,7 @@ describe('/chat', () => {
       const id = (await send(leader, `party:${partyId}`, { content: 'bye' }).expect(201)).body.id as string;
       await t.http
         .post(`/parties/${partyId}/leave`)
-        .set(...auth(leader))
+        .set(...authHeader(leader))
         .send({})
         .expect(204);
       expect((await edit(leader, id, 'bye all').expect(200)).body.content).toBe('bye all');
@@ -312,7 +309,7 @@ describe('/chat', () => {
       const until = new Date(Date.now() + 60 * 60_000).toISOString();
       const muted = await t.http
         .post('/chat/mutes')
-        .set(...auth(s.serverKey))
+        .set(...authHeader(s.serverKey))
         .send({ player_id: ada.id, until, reason: 'spam' })
         .expect(201);
       expect(muted.body).toEqual({ player_id: ada.id, until, reason: 'spam', created_at: expect.any(String) });
@@ -323,14 +320,14 @@ describe('/chat', () => {
       expect(error(await send(s.serverKey, 'global', { content: 'relay', sender_id: ada.id }).expect(403))).toBe('forbidden');
       await t.http
         .delete(`/chat/mutes/${ada.id}`)
-        .set(...auth(s.serverKey))
+        .set(...authHeader(s.serverKey))
         .expect(204);
       await send(ada, 'global', { content: 'back' }).expect(201);
       expect(
         error(
           await t.http
             .delete(`/chat/mutes/${ada.id}`)
-            .set(...auth(s.serverKey))
+            .set(...authHeader(s.serverKey))
             .expect(404),
         ),
       ).toBe('not_found');
@@ -340,13 +337,13 @@ describe('/chat', () => {
       const [ada, bob] = await Promise.all([player(), player()]);
       await t.http
         .post('/chat/mutes')
-        .set(...auth(s.serverKey))
+        .set(...authHeader(s.serverKey))
         .send({ player_id: ada.id })
         .expect(201);
       expect((await send(ada, 'global', { content: 'hi' }).expect(403)).body.error.message).toBe('This player is muted in chat');
       await t.http
         .post('/chat/mutes')
-        .set(...auth(s.serverKey))
+        .set(...authHeader(s.serverKey))
         .send({ player_id: bob.id, until: new Date(Date.now() + 60_000).toISOString() })
         .expect(201);
       await t.app.get(PrismaService).chatMute.update({
@@ -362,7 +359,7 @@ describe('/chat', () => {
         error(
           await t.http
             .post('/chat/mutes')
-            .set(...auth(ada))
+            .set(...authHeader(ada))
             .send({ player_id: ada.id })
             .expect(403),
         ),
@@ -371,7 +368,7 @@ describe('/chat', () => {
         error(
           await t.http
             .post('/chat/mutes')
-            .set(...auth(s.clientKey))
+            .set(...authHeader(s.clientKey))
             .send({ player_id: ada.id })
             .expect(403),
         ),
@@ -381,7 +378,7 @@ describe('/chat', () => {
         error(
           await t.http
             .post('/chat/mutes')
-            .set(...auth(s.serverKey))
+            .set(...authHeader(s.serverKey))
             .send({ player_id: ada.id, until: past })
             .expect(400),
         ),
@@ -390,7 +387,7 @@ describe('/chat', () => {
         error(
           await t.http
             .post('/chat/mutes')
-            .set(...auth(s.serverKey))
+            .set(...authHeader(s.serverKey))
             .send({ player_id: 'bad id' })
             .expect(400),
         ),
@@ -398,7 +395,7 @@ describe('/chat', () => {
       // Game B muting the same id does not touch game A's player.
       await t.http
         .post('/chat/mutes')
-        .set(...auth(other.serverKey))
+        .set(...authHeader(other.serverKey))
         .send({ player_id: ada.id })
         .expect(201);
       await send(ada, 'global', { content: 'not muted here' }).expect(201);

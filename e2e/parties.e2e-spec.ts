@@ -4,10 +4,10 @@ import { io, type Socket } from 'socket.io-client';
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.js';
-import { createStudio, deviceLogin, unique, type SignedInPlayer, type Studio } from './support/fixtures.js';
+import { authHeader, createStudio, deviceLogin, unique, type Caller, type SignedInPlayer, type Studio } from './support/fixtures.js';
+import { Inbox } from './support/inbox.js';
 
 /** A player session or an API key. */
-type Caller = SignedInPlayer | string;
 
 interface PartyBody {
   party_id: string;
@@ -17,30 +17,8 @@ interface PartyBody {
   invites: { player_id: string; invited_by: string; created_at: string; expires_at: string }[];
 }
 
-/** Every push a socket received, consumed in order by `next`, so no event is missed between a request and the wait. */
-class Inbox {
-  private readonly events: { event: string; payload: unknown }[] = [];
-  private readonly waiters: { match: (event: string, payload: unknown) => boolean; resolve: (payload: unknown) => void }[] = [];
-
-  constructor(readonly socket: Socket) {
-    socket.onAny((event: string, payload: unknown) => {
-      const waiter = this.waiters.find((w) => w.match(event, payload));
-      if (waiter) {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        waiter.resolve(payload);
-      } else {
-        this.events.push({ event, payload });
-      }
-    });
-  }
-
-  next<P>(event: string, predicate: (payload: P) => boolean = () => true): Promise<P> {
-    const match = (e: string, payload: unknown) => e === event && predicate(payload as P);
-    const index = this.events.findIndex((e) => match(e.event, e.payload));
-    if (index >= 0) return Promise.resolve(this.events.splice(index, 1)[0]!.payload as P);
-    return new Promise((resolve) => this.waiters.push({ match, resolve: resolve as (payload: unknown) => void }));
-  }
-
+/** The shared inbox, plus a wait for one kind of party change. */
+class PartyInbox extends Inbox {
   update(type: PartyUpdatedPayload['change']['type'], playerId?: string): Promise<PartyUpdatedPayload> {
     return this.next<PartyUpdatedPayload>(
       ServerEvent.PartyUpdated,
@@ -64,14 +42,12 @@ describe('/parties', () => {
     await t.close();
   });
 
-  const auth = (caller: Caller): [string, string] =>
-    typeof caller === 'string' ? ['x-api-key', caller] : ['authorization', `Bearer ${caller.sessionToken}`];
   const post = (path: string, caller: Caller, body: object = {}) =>
     t.http
       .post(path)
-      .set(...auth(caller))
+      .set(...authHeader(caller))
       .send(body);
-  const get = (path: string, caller: Caller) => t.http.get(path).set(...auth(caller));
+  const get = (path: string, caller: Caller) => t.http.get(path).set(...authHeader(caller));
   const player = () => deviceLogin(t, s.clientKey);
   const players = (n: number) => Promise.all(Array.from({ length: n }, player));
   const error = (res: Response) => res.body.error.code as string;
@@ -87,10 +63,10 @@ describe('/parties', () => {
     return (await get(`/parties/${id}`, leader).expect(200)).body as PartyBody;
   }
 
-  async function inbox(p: SignedInPlayer): Promise<Inbox> {
+  async function inbox(p: SignedInPlayer): Promise<PartyInbox> {
     const socket = io(t.url, { auth: { token: p.sessionToken }, transports: ['websocket'], reconnection: false, forceNew: true });
     sockets.push(socket);
-    const box = new Inbox(socket);
+    const box = new PartyInbox(socket);
     await box.next(ServerEvent.Welcome);
     return box;
   }
@@ -430,7 +406,7 @@ describe('/parties', () => {
       await post(`/parties/${p.party_id}/invites`, leader, { player_id: invitee.id }).expect(201);
       await t.http
         .post(`/parties/${p.party_id}/invites/decline`)
-        .set(...auth(invitee))
+        .set(...authHeader(invitee))
         .expect(204);
     });
   });

@@ -35,3 +35,11 @@ export async function deviceLogin({ http }: TestApp, clientKey: string, deviceId
   const res = await http.post('/auth/device').set('x-api-key', clientKey).send({ device_id: deviceId }).expect(201);
   return { id: res.body.player.id, sessionToken: res.body.session_token, refreshToken: res.body.refresh_token };
 }
+
+/** A caller of a game endpoint: a key (server or client) or a signed-in player. */
+export type Caller = SignedInPlayer | string;
+
+/** The header that authenticates `caller`: `X-API-Key` for a key, a Bearer session token for a player. */
+export function authHeader(caller: Caller): [string, string] {
+  return typeof caller === 'string' ? ['x-api-key', caller] : ['authorization', `Bearer ${caller.sessionToken}`];
+}
