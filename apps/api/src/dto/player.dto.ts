@@ -85,6 +85,22 @@ export class LogoutDto {
   refresh_token?: string;
 }
 
+/**
+ * The player a call acts for: required with a server key where a route needs one; a player
+ * session may omit it or send only its own id. One class, so OpenAPI has one schema of that name.
+ */
+export class ActingPlayerDto {
+  @ApiPropertyOptional({
+    example: 'player_123',
+    pattern: PLAYER_ID.source,
+    description: 'Required with a server key (the player it acts for); a player session may omit it or send only its own id',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(PLAYER_ID, { message: 'player_id must be 1-128 letters, digits, _ . : @ or -' })
+  player_id?: string;
+}
+
 export class UpdatePlayerDto {
   @ApiPropertyOptional({ pattern: USERNAME.source })
   @IsOptional()

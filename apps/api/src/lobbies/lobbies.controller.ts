@@ -4,8 +4,8 @@ import { CurrentPrincipal, GameAuth, type GamePrincipal } from '@spawnpoint/auth
 import { LobbiesService } from '@spawnpoint/lobbies';
 import { NotFoundError } from '@spawnpoint/shared';
 import { ApiErrors } from '../controllers/api-errors.decorator.js';
+import { ActingPlayerDto } from '../dto/player.dto.js';
 import {
-  ActingPlayerDto,
   CreateLobbyDto,
   JoinLobbyDto,
   KickDto,

@@ -10,7 +10,7 @@ import {
 } from '@spawnpoint/lobbies';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { PLAYER_ID } from '../dto/player.dto.js';
+import { ActingPlayerDto, PLAYER_ID } from '../dto/player.dto.js';
 
 const PLAYER_ID_MESSAGE = 'player_id must be 1-128 letters, digits, _ . : @ or -';
 
@@ -78,18 +78,6 @@ export class JoinLobbyDto {
   @IsOptional()
   @IsUUID('all', { message: 'party_id must be a UUID' })
   party_id?: string;
-}
-
-export class ActingPlayerDto {
-  @ApiPropertyOptional({
-    example: 'player_456',
-    pattern: PLAYER_ID.source,
-    description: 'Server keys: the player this concerns. A player session acts for itself',
-  })
-  @IsOptional()
-  @IsString()
-  @Matches(PLAYER_ID, { message: PLAYER_ID_MESSAGE })
-  player_id?: string;
 }
 
 export class ReadyDto extends ActingPlayerDto {

@@ -4,7 +4,8 @@ import { CurrentPrincipal, GameAuth, type GamePrincipal } from '@spawnpoint/auth
 import { PartiesService } from '@spawnpoint/parties';
 import { NotFoundError } from '@spawnpoint/shared';
 import { ApiErrors } from '../controllers/api-errors.decorator.js';
-import { ActingPlayerDto, CreatePartyDto, PartyDto, ReceivedInviteDto, ReceivedInviteListDto, TargetPlayerDto } from './parties.dto.js';
+import { ActingPlayerDto } from '../dto/player.dto.js';
+import { CreatePartyDto, PartyDto, ReceivedInviteDto, ReceivedInviteListDto, TargetPlayerDto } from './parties.dto.js';
 
 // Party ids are UUIDs; anything else names no party.
 const partyIdPipe = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('Party') });

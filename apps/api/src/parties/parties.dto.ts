@@ -1,22 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PARTY_SIZE_DEFAULT, PARTY_SIZE_MAX, PARTY_SIZE_MIN, partyPayload, type PartyView, type ReceivedInvite } from '@spawnpoint/parties';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { PLAYER_ID } from '../dto/player.dto.js';
+import { ActingPlayerDto, PLAYER_ID } from '../dto/player.dto.js';
 
 const PLAYER_ID_MESSAGE = 'player_id must be 1-128 letters, digits, _ . : @ or -';
-
-/** The acting player: required with a server key; a player session may omit it or send its own id. */
-export class ActingPlayerDto {
-  @ApiPropertyOptional({
-    example: 'player_123',
-    pattern: PLAYER_ID.source,
-    description: 'Required with a server key (the player it acts for); a player session may omit it or send only its own id',
-  })
-  @IsOptional()
-  @IsString()
-  @Matches(PLAYER_ID, { message: PLAYER_ID_MESSAGE })
-  player_id?: string;
-}
 
 export class CreatePartyDto extends ActingPlayerDto {
   @ApiPropertyOptional({ type: 'integer', minimum: PARTY_SIZE_MIN, maximum: PARTY_SIZE_MAX, default: PARTY_SIZE_DEFAULT })

@@ -4,9 +4,9 @@ import { CurrentPrincipal, GameAuth, type GamePrincipal } from '@spawnpoint/auth
 import { NotificationsService } from '@spawnpoint/social';
 import { NotFoundError } from '@spawnpoint/shared';
 import { ApiErrors } from '../controllers/api-errors.decorator.js';
+import { ActingPlayerDto } from '../dto/player.dto.js';
 import { PlayerIdPipe } from '../controllers/player-id.pipe.js';
 import {
-  ActingPlayerDto,
   CreateNotificationDto,
   decodeNotificationCursor,
   ListNotificationsQueryDto,

@@ -31,21 +31,12 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { PLAYER_ID } from '../dto/player.dto.js';
+import { ActingPlayerDto, PLAYER_ID } from '../dto/player.dto.js';
 
 const PLAYER_ID_MESSAGE = (field: string) => `${field} must be 1-128 letters, digits, _ . : @ or -`;
 const ACTING_DESCRIPTION = 'Required with a server key (the player it acts for); a player session may omit it or send only its own id';
 export const NOTIFICATIONS_READ_MAX = 100;
 export const NOTIFICATION_SUBJECT_MAX = 128;
-
-/** The acting player (body or query): required with a server key. */
-export class ActingPlayerDto {
-  @ApiPropertyOptional({ example: 'player_123', pattern: PLAYER_ID.source, description: ACTING_DESCRIPTION })
-  @IsOptional()
-  @IsString()
-  @Matches(PLAYER_ID, { message: PLAYER_ID_MESSAGE('player_id') })
-  player_id?: string;
-}
 
 export class AddFriendDto {
   @ApiProperty({ example: 'player_456', pattern: PLAYER_ID.source, description: 'The player to befriend' })
