@@ -1,0 +1,2 @@
+// The world simulation engine: pure TypeScript, no Nest, no I/O.
+export {};
