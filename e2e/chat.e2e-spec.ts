@@ -76,10 +76,11 @@ describe('/chat', () => {
   }
 
   /** The next `event` on the socket about `channel` (and message `id` when given). */
-  function nextEvent(socket: Socket, event: string, channel: string, id?: string): Promise<ChatMessagePayload> {
+  function nextEvent(socket: Socket, event: string, channel: string, id?: string, content?: string): Promise<ChatMessagePayload> {
     return new Promise((resolve) => {
       const listener = (payload: ChatMessagePayload) => {
         if (payload.channel !== channel || (id !== undefined && payload.id !== id)) return;
+        if (content !== undefined && payload.content !== content) return;
         socket.off(event, listener);
         resolve(payload);
       };
@@ -422,8 +423,10 @@ describe('/chat', () => {
     it('pushes a global message to the sockets of the game', async () => {
       const [ada, bob] = await Promise.all([player(), player()]);
       const socket = await connect(bob);
-      const sent = (await send(ada, 'global', { content: `hello ${unique('g-')}` }).expect(201)).body as ChatMessagePayload;
-      expect(await nextEvent(socket, ServerEvent.ChatMessage, 'global', sent.id)).toEqual(sent);
+      const content = `hello ${unique('g-')}`;
+      const pushed = nextEvent(socket, ServerEvent.ChatMessage, 'global', undefined, content);
+      const sent = (await send(ada, 'global', { content }).expect(201)).body as ChatMessagePayload;
+      expect(await pushed).toEqual(sent);
     });
 
     it('pushes a DM to both players', async () => {

@@ -29,6 +29,8 @@ export class RedisStreamsIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, {
       ...(options as ServerOptions),
       maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+      // Upgrades on other paths (the plain WebSocket at /ws) belong to another handler.
+      destroyUpgrade: false,
       cors: { origin: true, credentials: true },
       adapter: createAdapter(this.redis, {
         streamName: `${this.config.REDIS_KEY_PREFIX}socket.io`,

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { LocationService, locationRooms } from '@spawnpoint/social';
 import type { GamePrincipal } from '@spawnpoint/auth';
 import { PartiesService } from '@spawnpoint/parties';
 import { PlayersService } from '@spawnpoint/players';
@@ -65,6 +66,7 @@ export class ChatService {
     private readonly players: PlayersService,
     private readonly limiter: RateLimiter,
     private readonly publisher: RealtimePublisher,
+    private readonly locations: LocationService,
   ) {}
 
   async send(principal: GamePrincipal, channelName: string, input: SendChatInput): Promise<ChatMessageRecord> {
@@ -169,18 +171,24 @@ export class ChatService {
   }
 
   /**
-   * A player may use a channel: global, world, sector and team are open to every player for now
-   * (worlds and matches arrive later); party and lobby channels to their members; a DM to its two
-   * players. Returns the rooms that hear the channel. Non-members get 403, existing or not.
+   * A player may use a channel: global is open to every player; world, sector and team channels to
+   * the players the world host (or game server) placed there; party and lobby channels to their
+   * members; a DM to its two players. Returns the rooms that hear the channel. Non-members get 403,
+   * existing or not.
    */
   private async authorize(principal: GamePrincipal & { kind: 'player' }, channel: ChatChannel): Promise<string[]> {
     const { gameId, playerId } = principal;
     switch (channel.type) {
       case 'global':
+        return [Rooms.game(gameId)];
       case 'world':
       case 'sector':
-      case 'team':
-        return [Rooms.game(gameId)];
+      case 'team': {
+        const room = hierarchyRoom(gameId, channel);
+        const rooms = locationRooms(gameId, await this.locations.get(gameId, playerId));
+        if (!rooms.includes(room)) throw notMember(channel.type);
+        return [room];
+      }
       case 'party': {
         const party = await this.parties.partyOf(gameId, playerId);
         if (!party || party.id !== channel.partyId) throw notMember('party');
@@ -205,10 +213,11 @@ export class ChatService {
   private async roomsOf(gameId: string, channel: ChatChannel): Promise<string[] | null> {
     switch (channel.type) {
       case 'global':
+        return [Rooms.game(gameId)];
       case 'world':
       case 'sector':
       case 'team':
-        return [Rooms.game(gameId)];
+        return [hierarchyRoom(gameId, channel)];
       case 'party': {
         const members = await this.chat.partyMembers(gameId, channel.partyId);
         return members?.map((id) => Rooms.player(gameId, id)) ?? null;
@@ -286,6 +295,18 @@ export function chatMessagePayload(message: ChatMessageRecord): ChatMessagePaylo
   };
 }
 
+/** The realtime room of a world, sector or team channel (the same name, in the game's namespace). */
+function hierarchyRoom(gameId: string, channel: Extract<ChatChannel, { type: 'world' | 'sector' | 'team' }>): string {
+  switch (channel.type) {
+    case 'world':
+      return Rooms.world(gameId, channel.worldId);
+    case 'sector':
+      return Rooms.sector(gameId, channel.worldId, channel.cell);
+    case 'team':
+      return Rooms.team(gameId, channel.matchId, String(channel.team));
+  }
+}
+
 function requireChannel(name: string): ChatChannel {
   const channel = parseChatChannel(name);
   if (!channel) {
@@ -336,7 +357,7 @@ function clientForbidden(): AppError {
   return new AppError(ErrorCode.Forbidden, 'A client key can only create and refresh player sessions');
 }
 
-function notMember(what: 'party' | 'lobby'): AppError {
+function notMember(what: 'party' | 'lobby' | 'world' | 'sector' | 'team'): AppError {
   return new AppError(ErrorCode.Forbidden, `Only members of the ${what} can use its channel`);
 }
 

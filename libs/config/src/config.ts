@@ -43,12 +43,30 @@ const api = {
   DOCS_ENABLED: bool({ default: true }),
 };
 
+const realtime = {
+  REALTIME_RESUME_GRACE_MS: positiveInt({
+    default: 30_000,
+    desc: 'how long a dropped connection may resume, and how long before its player goes offline',
+  }),
+  REALTIME_EVENTS_PER_SECOND: positiveInt({ default: 20, desc: 'sustained inbound events per socket (token bucket refill)' }),
+  REALTIME_EVENT_BURST: positiveInt({ default: 40, desc: 'inbound event burst per socket (token bucket size)' }),
+  REALTIME_INPUTS_PER_SECOND: positiveInt({
+    default: 120,
+    desc: 'sustained world inputs per socket; a separate bucket of twice this size',
+  }),
+  REALTIME_MAX_EVENT_BYTES: positiveInt({
+    default: 16_384,
+    desc: 'largest inbound event answered normally; larger ones get payload_too_large',
+  }),
+  REALTIME_FLOOD_LIMIT: positiveInt({ default: 50, desc: 'refused events within 10 s after which a socket is disconnected' }),
+};
+
 const worker = {
   SESSION_RETENTION_DAYS: positiveInt({ default: 7, desc: 'days an expired or revoked session is kept' }),
 };
 
 /** Every setting, typed; role-specific ones carry their defaults even when the role is off. */
-export type AppConfig = ReturnType<typeof cleanEnv<typeof common & typeof api & typeof worker>>;
+export type AppConfig = ReturnType<typeof cleanEnv<typeof common & typeof api & typeof realtime & typeof worker>>;
 
 export class ConfigError extends Error {}
 
@@ -60,7 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleOverride?: 
   const source = roleOverride ? { ...env, ROLES: roleOverride.join(',') } : env;
   // envalid returns a strict proxy that throws on unknown properties; Nest's DI probes values
   // (e.g. `.constructor`), so hand out a plain frozen copy.
-  const config = Object.freeze({ ...cleanEnv(source, { ...common, ...api, ...worker }, { reporter: throwOneLine }) }) as AppConfig;
+  const config = Object.freeze({
+    ...cleanEnv(source, { ...common, ...api, ...realtime, ...worker }, { reporter: throwOneLine }),
+  }) as AppConfig;
   refuseDevelopmentSecrets(config);
   return config;
 }

@@ -142,6 +142,14 @@ export class LobbiesRepository {
     }, TRANSACTION_OPTIONS);
   }
 
+  async lobbyIdOf(gameId: string, playerId: string): Promise<string | null> {
+    const member = await this.prisma.lobbyMember.findUnique({
+      where: { gameId_playerId: { gameId, playerId } },
+      select: { lobbyId: true },
+    });
+    return member?.lobbyId ?? null;
+  }
+
   async find(gameId: string, lobbyId: string): Promise<LobbyRecord | null> {
     return load(this.prisma, gameId, lobbyId);
   }

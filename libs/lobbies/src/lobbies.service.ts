@@ -111,10 +111,12 @@ export class LobbiesService {
       creator = { playerId: input.playerId, name: input.playerName ?? (await this.nameOf(gameId, input.playerId)) };
     }
     const lobby = { name: input.name, mode: input.mode, maxPlayers: input.maxPlayers, private: input.private };
-    return this.lobbies.create(gameId, lobby, creator?.playerId ?? null, generateLobbyCode, async (locked) => {
+    const created = await this.lobbies.create(gameId, lobby, creator?.playerId ?? null, generateLobbyCode, async (locked) => {
       if (creator) await addOrFail(locked, [creator]);
       return locked.reload();
     });
+    if (creator) await this.moveRooms(gameId, created.id, { type: 'joined', playerIds: [creator.playerId] }, []);
+    return created;
   }
 
   async list(gameId: string, options: { mode?: string; hasSpace: boolean; limit: number; cursor?: string }): Promise<LobbyPage> {
@@ -123,6 +125,11 @@ export class LobbiesService {
     const page = rows.slice(0, options.limit);
     const last = page[page.length - 1];
     return { lobbies: page, next: rows.length > options.limit && last ? encodeCursor(last) : null };
+  }
+
+  /** The lobby a player is in, if any (the realtime gateway puts its sockets in the lobby room). */
+  lobbyIdOf(gameId: string, playerId: string): Promise<string | null> {
+    return this.lobbies.lobbyIdOf(gameId, playerId);
   }
 
   async get(principal: GamePrincipal, lobbyId: string): Promise<LobbyRecord> {
@@ -316,12 +323,34 @@ export class LobbiesService {
     const recipients = [...lobby.members.map((m) => m.playerId), ...outcome.alsoNotify];
     const payload = lobbyPayload(lobby);
     for (const change of outcome.changes) {
+      await this.moveRooms(lobby.gameId, lobby.id, change, recipients);
       await this.emit(lobby.gameId, recipients, () =>
         this.publisher.emit(this.rooms(lobby.gameId, recipients), ServerEvent.LobbyUpdated, {
           lobby: payload,
           change: { type: change.type, player_ids: change.playerIds },
         }),
       );
+    }
+  }
+
+  /** Keeps the lobby's realtime room in step with its membership (best effort, like the pushes). */
+  private async moveRooms(
+    gameId: string,
+    lobbyId: string,
+    change: { type: LobbyChangeType; playerIds: string[] },
+    recipients: string[],
+  ): Promise<void> {
+    const room = [Rooms.lobby(gameId, lobbyId)];
+    const moves =
+      change.type === 'joined'
+        ? change.playerIds.map((playerId) => ({ playerId, join: room }))
+        : change.type === 'left' || change.type === 'kicked'
+          ? change.playerIds.map((playerId) => ({ playerId, leave: room }))
+          : change.type === 'closed'
+            ? recipients.map((playerId) => ({ playerId, leave: room }))
+            : [];
+    for (const move of moves) {
+      await this.emit(gameId, [move.playerId], () => this.publisher.moveRooms(gameId, move.playerId, move));
     }
   }
 

@@ -91,6 +91,11 @@ export class PartiesService {
     return party;
   }
 
+  /** The party a player is in, if any (the realtime gateway puts its sockets in the party room). */
+  partyIdOf(gameId: string, playerId: string): Promise<string | null> {
+    return this.parties.partyIdOf(gameId, playerId);
+  }
+
   /** Unexpired invites the acting player has received, oldest first. */
   invitesOf(principal: GamePrincipal, playerId: string | undefined): Promise<ReceivedInvite[]> {
     const actor = this.actingPlayer(principal, playerId);
@@ -270,12 +275,29 @@ export class PartiesService {
   /** Pushes the change to every member and to `alsoNotify`. */
   private async publish(change: Change): Promise<void> {
     const recipients = new Set([...(change.party?.members.map((m) => m.playerId) ?? []), ...change.alsoNotify]);
+    await this.moveRooms(change, recipients);
     await this.emit([...recipients], change.gameId, ServerEvent.PartyUpdated, {
       game_id: change.gameId,
       party_id: change.partyId,
       change: { type: change.type, player_id: change.playerId, actor_id: change.actorId },
       party: change.party ? partyPayload(change.party) : null,
     });
+  }
+
+  /** Keeps the party's realtime room in step with its membership (best effort, like the pushes). */
+  private async moveRooms(change: Change, recipients: Set<string>): Promise<void> {
+    const room = [Rooms.party(change.gameId, change.partyId)];
+    let moves: { playerId: string; join?: string[]; leave?: string[] }[] = [];
+    if (change.type === 'created' || change.type === 'joined') moves = [{ playerId: change.playerId, join: room }];
+    else if (change.type === 'left' || change.type === 'kicked') moves = [{ playerId: change.playerId, leave: room }];
+    else if (change.type === 'disbanded') moves = [...recipients].map((playerId) => ({ playerId, leave: room }));
+    for (const move of moves) {
+      try {
+        await this.publisher.moveRooms(change.gameId, move.playerId, move);
+      } catch (error) {
+        this.logger.warn(`could not move ${move.playerId} between party rooms: ${(error as Error).message}`);
+      }
+    }
   }
 
   /**

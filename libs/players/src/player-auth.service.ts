@@ -51,6 +51,16 @@ export class PlayerAuthService {
     return this.signIn(gameId, player, created, meta);
   }
 
+  /**
+   * An anonymous guest: a new player with no credential but its session (what a realtime
+   * connection made with only a client key gets). It can link a device or email later.
+   */
+  async asGuest(gameId: string, meta: ClientMeta): Promise<SignedIn> {
+    const result = await this.players.create({ gameId, id: `g_${randomToken(12)}` });
+    if (!result.ok) throw conflictError(result.conflict);
+    return this.signIn(gameId, result.player, true, meta);
+  }
+
   async signupWithEmail(
     gameId: string,
     input: { email: string; password: string; username?: string },
@@ -72,7 +82,9 @@ export class PlayerAuthService {
     const account = `player:${gameId}:${email}`;
     await this.throttle.assertAllowed(account, meta.ip);
     const player = await this.players.findByEmail(gameId, email);
-    const ok = player?.passwordHash ? await verifyPassword(input.password, player.passwordHash) : (await burnPasswordCheck(input.password), false);
+    const ok = player?.passwordHash
+      ? await verifyPassword(input.password, player.passwordHash)
+      : (await burnPasswordCheck(input.password), false);
     if (!player || !ok) {
       await this.throttle.recordFailure(account, meta.ip);
       throw new AppError(ErrorCode.InvalidCredentials, 'Email or password is wrong');

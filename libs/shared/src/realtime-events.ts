@@ -15,13 +15,113 @@ export const ServerEvent = {
   ChatMessageDeleted: 'chat_message_deleted',
   FriendUpdate: 'friend_update',
   Notification: 'notification',
+  Presence: 'presence',
+  Rooms: 'rooms',
 } as const;
 export type ServerEvent = (typeof ServerEvent)[keyof typeof ServerEvent];
 
 export const ClientEvent = {
   Ping: 'ping',
+  PresenceUpdate: 'presence_update',
+  PresenceGet: 'presence_get',
+  ChatSend: 'chat_send',
+  ChatHistory: 'chat_history',
+  ChatEdit: 'chat_edit',
+  ChatDelete: 'chat_delete',
+  FriendRequest: 'friend_request',
+  FriendAccept: 'friend_accept',
+  FriendDecline: 'friend_decline',
+  FriendRemove: 'friend_remove',
+  FriendBlock: 'friend_block',
+  FriendUnblock: 'friend_unblock',
+  FriendsList: 'friends_list',
+  NotificationsList: 'notifications_list',
+  NotificationsRead: 'notifications_read',
+  NotificationsDelete: 'notifications_delete',
+  LeaderboardSubscribe: 'leaderboard_subscribe',
+  LeaderboardUnsubscribe: 'leaderboard_unsubscribe',
+  MovePlayer: 'move_player',
 } as const;
 export type ClientEvent = (typeof ClientEvent)[keyof typeof ClientEvent];
+
+/**
+ * Outbound priority on a congested connection: lower goes first. Combat, world state and trades
+ * must not wait behind chat; cosmetic updates are the first to be dropped when a queue overflows.
+ */
+export const EventPriority = { Critical: 0, Normal: 1, Chat: 2, Cosmetic: 3 } as const;
+export type EventPriority = (typeof EventPriority)[keyof typeof EventPriority];
+
+/** Every server event's priority (a new event must pick one: the map is exhaustive). */
+export const SERVER_EVENT_PRIORITY: Record<ServerEvent, EventPriority> = {
+  welcome: EventPriority.Critical,
+  error: EventPriority.Critical,
+  rooms: EventPriority.Critical,
+  match_found: EventPriority.Critical,
+  lobby_started: EventPriority.Critical,
+  party_updated: EventPriority.Normal,
+  party_invite: EventPriority.Normal,
+  lobby_updated: EventPriority.Normal,
+  friend_update: EventPriority.Normal,
+  notification: EventPriority.Normal,
+  chat_message: EventPriority.Chat,
+  chat_message_updated: EventPriority.Chat,
+  chat_message_deleted: EventPriority.Chat,
+  presence: EventPriority.Cosmetic,
+  leaderboard_updated: EventPriority.Cosmetic,
+};
+
+/** WebSocket close codes (4000–4999 are application-defined); Socket.IO sends the same as `error` before disconnecting. */
+export const CloseCode = {
+  /** The handshake did not authenticate: the reason is a stable error code. */
+  Unauthorized: 4001,
+  /** Authenticated, but not allowed (banned player, client key without guest access). */
+  Forbidden: 4003,
+  /** The session or key was revoked, or the player was banned, while connected. */
+  Revoked: 4004,
+  /** Kept sending after being told `rate_limited`. */
+  Flooding: 4008,
+  /** The server is shutting down; reconnect (to another node). */
+  GoingAway: 1001,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+export type PresenceStatus = 'online' | 'away' | 'busy' | 'in_combat' | 'offline';
+
+/** A player's presence as friends and room members see it. */
+export interface PresencePayload {
+  player_id: string;
+  status: PresenceStatus;
+  /** Custom status text, e.g. "In a match"; null when none. */
+  status_text: string | null;
+  /** When the status last changed (ISO 8601). */
+  since: string;
+}
+
+/** The realtime rooms a connection is in (public names), and what just changed. */
+export interface RoomsPayload {
+  rooms: string[];
+  joined: string[];
+  left: string[];
+}
+
+/** The first message on every connection. */
+export interface WelcomePayload {
+  /** Null for a game-server connection (server key without `player_id`). */
+  player_id: string | null;
+  game_id: string;
+  node_id: string;
+  connection_id: string;
+  /** Pass back on reconnect (with the last `offset` seen) to resume within `resume_grace_ms`. */
+  resume_token: string;
+  resume_grace_ms: number;
+  /** True when this connection resumed an earlier one (its missed messages follow). */
+  resumed: boolean;
+  /** Messages replayed because they were missed during the drop. */
+  missed: number;
+  rooms: string[];
+  /** Only for a guest player created by this connection (client key, no token): its session. */
+  guest_session?: { token: string; refresh_token: string; expires_in: number };
+}
 
 /** A player's leaderboard score changed (1-based rank at the moment of the change). */
 export interface LeaderboardUpdatedPayload {
@@ -153,8 +253,10 @@ export interface ServerEventPayloads {
   [ServerEvent.FriendUpdate]: FriendUpdatePayload;
   [ServerEvent.Notification]: NotificationPayload;
   [ServerEvent.MatchFound]: MatchFoundPayload;
-  [ServerEvent.Welcome]: { player_id: string | null; game_id: string; node_id: string };
-  [ServerEvent.Error]: { code: string; message: string };
+  [ServerEvent.Welcome]: WelcomePayload;
+  [ServerEvent.Presence]: PresencePayload;
+  [ServerEvent.Rooms]: RoomsPayload;
+  [ServerEvent.Error]: ErrorPayload;
   [ServerEvent.LeaderboardUpdated]: LeaderboardUpdatedPayload;
   [ServerEvent.PartyUpdated]: PartyUpdatedPayload;
   [ServerEvent.PartyInvite]: PartyInvitePayload;
@@ -162,12 +264,19 @@ export interface ServerEventPayloads {
   [ServerEvent.LobbyStarted]: LobbyStartedPayload;
 }
 
+/** An error, as a Socket.IO acknowledgement `{ ok: false, error }` or a `/ws` message `{ type: 'error', ref, … }`. */
+export interface ErrorPayload {
+  code: string;
+  message: string;
+  details?: { field?: string; message: string }[];
+  /** The `ref` of the /ws message this answers, when it had one. */
+  ref?: string | number;
+}
+
 /** Pub/sub channel the API publishes on when a session or key must lose its sockets. */
 export const REVOCATION_CHANNEL = 'auth:revocations';
 
-export type RevocationMessage =
-  | { kind: 'session'; gameId: string; sessionId: string }
-  | { kind: 'api_key'; gameId: string; keyId: string };
+export type RevocationMessage = { kind: 'session'; gameId: string; sessionId: string } | { kind: 'api_key'; gameId: string; keyId: string };
 
 /**
  * Pub/sub channel of leaderboard score changes: one `LeaderboardUpdatedPayload` (JSON) per change,

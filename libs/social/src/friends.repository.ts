@@ -92,6 +92,17 @@ export class FriendsRepository {
     return this.withNames(gameId, rows);
   }
 
+  /** Ids of the player's friends (accepted), at most `limit`. */
+  async friendIds(gameId: string, playerId: string, limit: number): Promise<string[]> {
+    const rows = await this.prisma.friendship.findMany({
+      where: { gameId, playerId, state: 'friend' },
+      select: { otherId: true },
+      orderBy: { otherId: 'asc' },
+      take: limit,
+    });
+    return rows.map((row) => row.otherId);
+  }
+
   // Friendship rows carry no relation to players (a player may be deleted later), so names are joined here.
   private async withNames(gameId: string, rows: { otherId: string; state: FriendState; updatedAt: Date }[]): Promise<FriendRecord[]> {
     if (rows.length === 0) return [];

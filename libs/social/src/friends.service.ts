@@ -21,6 +21,9 @@ export interface FriendPage {
  * Every change locks the pair, applies `friendTransition` and pushes `friend_update` to each player
  * whose row changed, after commit.
  */
+/** Presence fan-out goes to at most this many friends of a player. */
+const PRESENCE_FRIENDS_MAX = 1_000;
+
 @Injectable()
 export class FriendsService {
   private readonly logger = new Logger(FriendsService.name);
@@ -70,6 +73,11 @@ export class FriendsService {
     await this.apply(principal.gameId, await this.actor(principal, actingId, false), otherId, 'unblock');
   }
 
+  /** Who hears a player's presence: its friends (bounded; the list is ordered by id). */
+  friendIds(gameId: string, playerId: string): Promise<string[]> {
+    return this.friends.friendIds(gameId, playerId, PRESENCE_FRIENDS_MAX);
+  }
+
   async list(
     principal: GamePrincipal,
     actingId: string | undefined,
@@ -94,7 +102,10 @@ export class FriendsService {
       return { before, after };
     });
     await this.push(gameId, me, otherId, before, after);
-    return after.mine === null ? null : this.friends.find(gameId, me, otherId);
+    if (after.mine === null) return null;
+    // A concurrent change may land right after our commit: answer with what this request did.
+    const row = await this.friends.find(gameId, me, otherId);
+    return row ? { ...row, state: after.mine } : null;
   }
 
   /** For the actions that always leave a row of mine (add, accept, block). */

@@ -4,3 +4,6 @@ export * from './friends.service.js';
 export * from './notifications.repository.js';
 export * from './notifications.service.js';
 export * from './social.module.js';
+export * from './presence.service.js';
+export * from './social-payloads.js';
+export * from './location.service.js';

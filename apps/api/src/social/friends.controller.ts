@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, GameAuth, type GamePrincipal } from '@spawnpoint/auth';
-import { FriendsService } from '@spawnpoint/social';
+import { decodeFriendCursor, FriendsService } from '@spawnpoint/social';
 import { ApiErrors } from '../controllers/api-errors.decorator.js';
 import { ActingPlayerDto } from '../dto/player.dto.js';
 import { PlayerIdPipe } from '../controllers/player-id.pipe.js';
-import { AddFriendDto, decodeFriendCursor, FriendDto, FriendListDto, ListFriendsQueryDto } from './social.dto.js';
+import { AddFriendDto, FriendDto, FriendListDto, ListFriendsQueryDto } from './social.dto.js';
 
 /**
  * Friends. A player session acts for itself; a server key acts for the player named by `player_id`

@@ -1,14 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, GameAuth, type GamePrincipal } from '@spawnpoint/auth';
-import { NotificationsService } from '@spawnpoint/social';
+import { decodeNotificationCursor, NotificationsService } from '@spawnpoint/social';
 import { NotFoundError } from '@spawnpoint/shared';
 import { ApiErrors } from '../controllers/api-errors.decorator.js';
 import { ActingPlayerDto } from '../dto/player.dto.js';
 import { PlayerIdPipe } from '../controllers/player-id.pipe.js';
 import {
   CreateNotificationDto,
-  decodeNotificationCursor,
   ListNotificationsQueryDto,
   NotificationDto,
   NotificationListDto,

@@ -10,10 +10,12 @@ import {
   type FriendRecord,
   type FriendState,
   type NotificationPage,
-  type NotificationPosition,
   type NotificationRecord,
+  friendPageView,
+  friendView,
+  notificationPageView,
+  notificationView,
 } from '@spawnpoint/social';
-import { AppError, ErrorCode } from '@spawnpoint/shared';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -86,13 +88,7 @@ export class FriendDto {
   updated_at: string;
 
   static from(f: FriendRecord): FriendDto {
-    return {
-      player_id: f.otherId,
-      username: f.username,
-      display_name: f.displayName,
-      state: f.state,
-      updated_at: f.updatedAt.toISOString(),
-    };
+    return friendView(f);
   }
 }
 
@@ -103,19 +99,8 @@ export class FriendListDto {
   next_cursor: string | null;
 
   static from(page: FriendPage): FriendListDto {
-    return {
-      friends: page.friends.map(FriendDto.from),
-      next_cursor: page.next === null ? null : Buffer.from(page.next, 'utf8').toString('base64url'),
-    };
+    return friendPageView(page);
   }
-}
-
-/** The other id a friends cursor continues after; 400 when it is not one we issued. */
-export function decodeFriendCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!PLAYER_ID.test(id) || Buffer.from(id, 'utf8').toString('base64url') !== cursor) throw invalidCursor();
-  return id;
 }
 
 export class CreateNotificationDto {
@@ -207,15 +192,7 @@ export class NotificationDto {
   created_at: string;
 
   static from(n: NotificationRecord): NotificationDto {
-    return {
-      id: n.id,
-      subject: n.subject,
-      content: n.content,
-      code: n.code,
-      sender_id: n.senderId,
-      read_at: n.readAt?.toISOString() ?? null,
-      created_at: n.createdAt.toISOString(),
-    };
+    return notificationView(n);
   }
 }
 
@@ -226,26 +203,6 @@ export class NotificationListDto {
   next_cursor: string | null;
 
   static from(page: NotificationPage): NotificationListDto {
-    return {
-      notifications: page.notifications.map(NotificationDto.from),
-      next_cursor:
-        page.next === null ? null : Buffer.from(`${page.next.createdAt.getTime()}.${page.next.id}`, 'utf8').toString('base64url'),
-    };
+    return notificationPageView(page);
   }
-}
-
-const NOTIFICATION_CURSOR = /^(\d{1,15})\.([0-9a-f-]{36})$/;
-
-/** Where a notifications cursor continues; 400 when it is not one we issued. */
-export function decodeNotificationCursor(cursor: string | undefined): NotificationPosition | undefined {
-  if (cursor === undefined) return undefined;
-  const match = NOTIFICATION_CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw invalidCursor();
-  return { createdAt: new Date(Number(match[1])), id: match[2]! };
-}
-
-function invalidCursor(): AppError {
-  return new AppError(ErrorCode.ValidationFailed, 'The request is not valid', [
-    { field: 'cursor', message: 'cursor is not a valid cursor' },
-  ]);
 }
