@@ -13,6 +13,7 @@ import { MatchmakingApiModule } from './matchmaking/matchmaking-api.module.js';
 import { PartiesApiModule } from './parties/parties-api.module.js';
 import { SocialApiModule } from './social/social-api.module.js';
 import { StorageApiModule } from './storage/storage-api.module.js';
+import { WorldsApiModule } from './worlds/worlds-api.module.js';
 
 /** The REST role: thin controllers over the domain libs. It never imports socket.io. */
 @Module({
@@ -27,6 +28,7 @@ import { StorageApiModule } from './storage/storage-api.module.js';
     PartiesApiModule,
     SocialApiModule,
     StorageApiModule,
+    WorldsApiModule,
   ],
   controllers: [DevelopersController, GamesController, PlayerAuthController, PlayersController],
 })

@@ -41,6 +41,11 @@ export class RealtimeStreamReader implements OnModuleDestroy {
     await this.loop?.catch(() => undefined);
   }
 
+  /** The id of the last entry handed to the gateway; null before the first one. */
+  get position(): string | null {
+    return this.lastId === '$' ? null : this.lastId;
+  }
+
   /** Entries after `afterId` (exclusive) for which `wanted` holds, oldest first. */
   async replay(afterId: string, wanted: (entry: RealtimeStreamEntry) => boolean): Promise<{ id: string; entry: RealtimeStreamEntry }[]> {
     const rows = (await this.redis.xrange(REALTIME_STREAM, `(${afterId}`, '+', 'COUNT', REPLAY_LIMIT)) as [string, string[]][];

@@ -50,9 +50,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   handleConnection(socket: Socket): void {
     const data = socket.data as SocketData;
-    const engine = socket.conn as unknown as { on(event: 'packet', listener: (packet: { data?: unknown }) => void): void };
+    const engine = socket.conn as unknown as { on(event: 'packet', listener: (packet: { type: string; data?: unknown }) => void): void };
     engine.on('packet', (packet) => {
-      data.inboundBytes = typeof packet.data === 'string' ? Buffer.byteLength(packet.data) : 0;
+      if (packet.type !== 'message') return;
+      // A binary event arrives as a text header, then one packet per attachment: they all count.
+      if (typeof packet.data === 'string') data.inboundBytes = Buffer.byteLength(packet.data);
+      else if (Buffer.isBuffer(packet.data)) data.inboundBytes += packet.data.length;
+      else if (packet.data instanceof ArrayBuffer) data.inboundBytes += packet.data.byteLength;
     });
     // Events that arrive while the connection is being set up wait for it, in order.
     let ready: Promise<Connection | null> = this.lifecycle

@@ -5,6 +5,7 @@ import { LobbiesModule } from '@spawnpoint/lobbies';
 import { PartiesModule } from '@spawnpoint/parties';
 import { PlayersModule } from '@spawnpoint/players';
 import { SocialModule } from '@spawnpoint/social';
+import { WorldsModule } from '@spawnpoint/worlds';
 import { ConnectionLifecycle } from './connections/connection-lifecycle.service.js';
 import { ConnectionRegistry } from './connections/connection-registry.js';
 import { REALTIME_HANDLERS, RealtimeDispatcher } from './dispatcher/realtime-dispatcher.js';
@@ -17,12 +18,14 @@ import { RealtimeStreamReader } from './realtime-stream.reader.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { ResumeStore } from './resume.store.js';
 import { WsTransport } from './ws.transport.js';
+import { WorldHost } from './worlds/world-host.service.js';
+import { WorldHandlers } from './worlds/world.handlers.js';
 
 /** Every domain's socket handlers; a new domain adds its set here. */
-const HANDLER_SETS = [CoreHandlers, ChatHandlers, SocialHandlers];
+const HANDLER_SETS = [CoreHandlers, ChatHandlers, SocialHandlers, WorldHandlers];
 
 @Module({
-  imports: [AuthModule, PlayersModule, ChatModule, SocialModule, PartiesModule, LobbiesModule],
+  imports: [AuthModule, PlayersModule, ChatModule, SocialModule, PartiesModule, LobbiesModule, WorldsModule],
   providers: [
     ...HANDLER_SETS,
     {
@@ -37,6 +40,7 @@ const HANDLER_SETS = [CoreHandlers, ChatHandlers, SocialHandlers];
     RealtimeGateway,
     RealtimeStreamReader,
     ResumeStore,
+    WorldHost,
     WsTransport,
   ],
 })

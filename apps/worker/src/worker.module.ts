@@ -3,20 +3,26 @@ import { Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } fro
 import { AuthModule } from '@spawnpoint/auth';
 import { LeaderboardsModule } from '@spawnpoint/leaderboards';
 import { MatchmakingModule } from '@spawnpoint/matchmaking';
+import { WorldsModule } from '@spawnpoint/worlds';
 import { JobName, QueueName, type JobPayloads } from '@spawnpoint/shared';
 import type { Queue } from 'bullmq';
 import { assertEveryJobHandled } from './job-handlers.js';
-import { LEADERBOARD_SWEEP_INTERVAL_MS, LEADERBOARD_SWEEP_MAX_RESETS, LeaderboardsProcessor } from './leaderboards/leaderboards.processor.js';
+import {
+  LEADERBOARD_SWEEP_INTERVAL_MS,
+  LEADERBOARD_SWEEP_MAX_RESETS,
+  LeaderboardsProcessor,
+} from './leaderboards/leaderboards.processor.js';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor.js';
 import { MatchmakingProcessor } from './matchmaking/matchmaking.processor.js';
+import { WorldsProcessor } from './worlds/worlds.processor.js';
 
-export const PROCESSORS = [LeaderboardsProcessor, MaintenanceProcessor, MatchmakingProcessor];
+export const PROCESSORS = [LeaderboardsProcessor, MaintenanceProcessor, MatchmakingProcessor, WorldsProcessor];
 /** Schedulers live in Redis: re-upserting them now and then restores them after Redis lost its data. */
 const SCHEDULES_REFRESH_MS = 60_000;
 
 /** The worker role: BullMQ processors and the schedules that feed them. */
 @Module({
-  imports: [AuthModule, LeaderboardsModule, MatchmakingModule],
+  imports: [AuthModule, LeaderboardsModule, MatchmakingModule, WorldsModule],
   providers: PROCESSORS,
 })
 export class WorkerModule implements OnApplicationBootstrap, OnModuleDestroy {

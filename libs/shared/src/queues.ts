@@ -5,6 +5,7 @@ export const QueueName = {
   Leaderboards: 'leaderboards',
   Maintenance: 'maintenance',
   Matchmaking: 'matchmaking',
+  Worlds: 'worlds',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -12,6 +13,7 @@ export const JobName = {
   PurgeExpiredSessions: 'purge_expired_sessions',
   SweepLeaderboards: 'sweep_leaderboards',
   RunMatchmaker: 'run_matchmaker',
+  PersistWorldPlayers: 'persist_world_players',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -22,6 +24,8 @@ export interface JobPayloads {
   [JobName.SweepLeaderboards]: { maxResets: number };
   /** One matcher pass over every (game, mode) with queued tickets; each under its own Redis lease. */
   [JobName.RunMatchmaker]: { maxTicketsPerMode: number };
+  /** The periodic save of a world's players (position, health, …), written behind by a worker. */
+  [JobName.PersistWorldPlayers]: { gameId: string; world: string; states: { playerId: string; state: Record<string, unknown> }[] };
 }
 
 /** Which queue each job runs on. */
@@ -29,4 +33,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PurgeExpiredSessions]: QueueName.Maintenance,
   [JobName.SweepLeaderboards]: QueueName.Leaderboards,
   [JobName.RunMatchmaker]: QueueName.Matchmaking,
+  [JobName.PersistWorldPlayers]: QueueName.Worlds,
 };

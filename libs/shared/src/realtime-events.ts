@@ -17,6 +17,11 @@ export const ServerEvent = {
   Notification: 'notification',
   Presence: 'presence',
   Rooms: 'rooms',
+  WorldState: 'world_state',
+  StateDelta: 'state_delta',
+  Checksum: 'checksum',
+  PlayerJoined: 'player_joined',
+  PlayerLeft: 'player_left',
 } as const;
 export type ServerEvent = (typeof ServerEvent)[keyof typeof ServerEvent];
 
@@ -41,6 +46,10 @@ export const ClientEvent = {
   LeaderboardSubscribe: 'leaderboard_subscribe',
   LeaderboardUnsubscribe: 'leaderboard_unsubscribe',
   MovePlayer: 'move_player',
+  JoinWorld: 'join_world',
+  LeaveWorld: 'leave_world',
+  Input: 'input',
+  RequestState: 'request_state',
 } as const;
 export type ClientEvent = (typeof ClientEvent)[keyof typeof ClientEvent];
 
@@ -68,6 +77,11 @@ export const SERVER_EVENT_PRIORITY: Record<ServerEvent, EventPriority> = {
   chat_message_deleted: EventPriority.Chat,
   presence: EventPriority.Cosmetic,
   leaderboard_updated: EventPriority.Cosmetic,
+  world_state: EventPriority.Critical,
+  state_delta: EventPriority.Critical,
+  checksum: EventPriority.Critical,
+  player_joined: EventPriority.Normal,
+  player_left: EventPriority.Normal,
 };
 
 /** WebSocket close codes (4000–4999 are application-defined); Socket.IO sends the same as `error` before disconnecting. */
@@ -255,6 +269,11 @@ export interface ServerEventPayloads {
   [ServerEvent.MatchFound]: MatchFoundPayload;
   [ServerEvent.Welcome]: WelcomePayload;
   [ServerEvent.Presence]: PresencePayload;
+  [ServerEvent.WorldState]: WorldMessagePayload;
+  [ServerEvent.StateDelta]: WorldMessagePayload;
+  [ServerEvent.Checksum]: WorldMessagePayload;
+  [ServerEvent.PlayerJoined]: { type: 'player_joined'; player: string };
+  [ServerEvent.PlayerLeft]: { type: 'player_left'; player: string };
   [ServerEvent.Rooms]: RoomsPayload;
   [ServerEvent.Error]: ErrorPayload;
   [ServerEvent.LeaderboardUpdated]: LeaderboardUpdatedPayload;
@@ -263,6 +282,12 @@ export interface ServerEventPayloads {
   [ServerEvent.LobbyUpdated]: LobbyUpdatedPayload;
   [ServerEvent.LobbyStarted]: LobbyStartedPayload;
 }
+
+/**
+ * A world message (see docs/realtime-protocol.md, Worlds): JSON as the seed client reads it, or
+ * the compact binary encoding (a byte buffer) for clients that joined with `encoding: 'binary'`.
+ */
+export type WorldMessagePayload = Record<string, unknown> | Uint8Array;
 
 /** An error, as a Socket.IO acknowledgement `{ ok: false, error }` or a `/ws` message `{ type: 'error', ref, … }`. */
 export interface ErrorPayload {

@@ -1,1 +1,5 @@
 export * from './engine/index.js';
+export * from './world-registry.js';
+export * from './worlds.module.js';
+export * from './worlds.repository.js';
+export * from './worlds.service.js';

@@ -43,6 +43,9 @@ export class ConnectionLifecycle implements OnModuleDestroy {
   private readonly logger = new Logger(ConnectionLifecycle.name);
   private readonly offlineTimers = new Set<NodeJS.Timeout>();
   private started = false;
+  /** Other parts of the node (world hosts) that follow connections coming and going. */
+  private readonly openedListeners: ((connection: Connection) => void)[] = [];
+  private readonly closedListeners: ((connection: Connection) => void)[] = [];
 
   constructor(
     readonly registry: ConnectionRegistry,
@@ -65,6 +68,14 @@ export class ConnectionLifecycle implements OnModuleDestroy {
     this.revocations.listen((message) => this.onRevocation(message));
   }
 
+  onOpened(listener: (connection: Connection) => void): void {
+    this.openedListeners.push(listener);
+  }
+
+  onClosed(listener: (connection: Connection) => void): void {
+    this.closedListeners.push(listener);
+  }
+
   onModuleDestroy(): void {
     for (const timer of this.offlineTimers) clearTimeout(timer);
     this.offlineTimers.clear();
@@ -75,6 +86,8 @@ export class ConnectionLifecycle implements OnModuleDestroy {
     const connection = create(randomUUID(), identity, randomBytes(18).toString('base64url'));
     const resume = typeof params.resume === 'string' ? await this.resumes.take(params.resume) : null;
     const resumed = resume !== null && resume.gameId === identity.gameId && resume.playerId === identity.playerId;
+    // Every delivery from here on is newer: a drop before the first one still resumes from this point.
+    connection.lastOffset = this.reader.position ?? (await this.reader.newestId()) ?? '0-0';
 
     this.registry.add(connection);
     const hierarchy = await this.hierarchyRooms(identity);
@@ -102,6 +115,7 @@ export class ConnectionLifecycle implements OnModuleDestroy {
     };
     this.sendDirect(connection, ServerEvent.Welcome, welcome, true);
     this.goLive(connection);
+    for (const listener of this.openedListeners) listener(connection);
 
     if (identity.playerId !== null) {
       await this.presence.connected(identity.gameId, identity.playerId, this.presenceAudience(connection));
@@ -111,15 +125,17 @@ export class ConnectionLifecycle implements OnModuleDestroy {
   }
 
   async close(connection: Connection): Promise<void> {
-    this.registry.remove(connection);
     const { gameId, playerId } = connection.identity;
+    // Read before the registry empties the connection's rooms.
     const record: ResumeRecord = { gameId, playerId, rooms: [...connection.rooms], lastOffset: connection.lastOffset };
+    const audience = this.presenceAudience(connection);
+    this.registry.remove(connection);
+    for (const listener of this.closedListeners) listener(connection);
     try {
       await this.resumes.save(connection.resumeToken, record);
       if (playerId === null) return;
       const left = await this.presence.disconnected(gameId, playerId);
       if (left > 0) return;
-      const audience = this.presenceAudience(connection);
       const timer = setTimeout(() => {
         this.offlineTimers.delete(timer);
         void this.presence.expire(gameId, playerId, audience);
@@ -220,7 +236,7 @@ export class ConnectionLifecycle implements OnModuleDestroy {
       }
       if (!entry.rooms.some((room) => rooms.has(room))) continue;
       connection.send(connection.encode(entry.event, entry.payload, id), SERVER_EVENT_PRIORITY[entry.event as ServerEvent] ?? 1);
-      connection.lastOffset = id;
+      if (compareIds(id, connection.lastOffset!) > 0) connection.lastOffset = id;
       missed++;
     }
     this.logger.debug(`resumed ${connection.id} for ${resume.playerId ?? 'server'}: ${missed} missed`);

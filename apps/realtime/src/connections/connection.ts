@@ -10,8 +10,8 @@ export interface ConnectionIdentity {
 
 export type TransportName = 'socket.io' | 'ws';
 
-/** One outbound message, encoded for this connection's transport. */
-export type Frame = string;
+/** One outbound message, encoded for this connection's transport (Socket.IO binary events are several packets). */
+export type Frame = string | Buffer | (string | Buffer)[];
 
 /** Frames queued behind a congested socket, per priority; beyond this the lowest priority goes first. */
 const QUEUE_LIMIT = 1_000;
@@ -22,7 +22,10 @@ const QUEUE_LIMIT = 1_000;
  */
 export abstract class Connection {
   readonly rooms = new Set<string>();
-  /** Last realtime stream id written to this connection (the resume point when the client gives none). */
+  /**
+   * Last realtime stream id written to this connection, or where it joined the stream when nothing
+   * was written yet (the resume point when the client gives none). Set when the connection opens.
+   */
   lastOffset: string | null = null;
   /**
    * False until the welcome (and, on resume, the replay) is out: deliveries meanwhile wait in

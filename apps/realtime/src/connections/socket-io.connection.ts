@@ -12,7 +12,7 @@ interface EncoderLike {
 
 /** The parts of socket.io internals used to write a frame encoded once for many sockets (as its own broadcasts do). */
 interface SocketInternals {
-  client: { writeToEngine(packets: string, options: Record<string, never>): void };
+  client: { writeToEngine(packets: Frame, options: Record<string, never>): void };
   conn: { writeBuffer: unknown[]; on(event: 'drain', listener: () => void): void };
 }
 
@@ -35,7 +35,9 @@ export class SocketIoConnection extends Connection {
   /** Socket.IO clients get the stream offset as a second argument; the SDK keeps the last one for resuming. */
   encode(event: string, payload: unknown, offset?: string): Frame {
     const data = offset === undefined ? [event, payload] : [event, payload, offset];
-    return this.encoder.encode({ type: EVENT_PACKET, nsp: '/', data })[0] as string;
+    const packets = this.encoder.encode({ type: EVENT_PACKET, nsp: '/', data });
+    // A payload with bytes (a binary world delta) is a header packet plus attachments.
+    return packets.length === 1 ? packets[0]! : packets;
   }
 
   protected congested(): boolean {

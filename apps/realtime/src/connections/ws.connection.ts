@@ -23,6 +23,8 @@ export class WsConnection extends Connection {
 
   /** `{ "type": event, ...payload, "offset"? }`: payload fields sit beside `type`, as the seed protocol has them. */
   encode(event: string, payload: unknown, offset?: string): Frame {
+    // Binary world messages go as binary frames: their first byte says what they are.
+    if (payload instanceof Uint8Array) return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     return wsFrame(event, payload, offset);
   }
 

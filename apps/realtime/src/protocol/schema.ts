@@ -16,6 +16,11 @@ export interface ObjectSchema<T> {
 
 /** Fields every event may carry: `type` (the /ws envelope) and `ref` (echoed in the /ws reply). */
 const ENVELOPE_FIELDS = new Set(['type', 'ref']);
+/**
+ * Unknown fields named in one refusal: an event of thousands of tiny keys must not buy an error
+ * reply many times its own size.
+ */
+const UNKNOWN_FIELDS_REPORTED = 10;
 
 export function object<T>(fields: { [K in keyof T]: Check<T[K]> }): ObjectSchema<T> {
   const names = Object.keys(fields) as (keyof T & string)[];
@@ -24,12 +29,12 @@ export function object<T>(fields: { [K in keyof T]: Check<T[K]> }): ObjectSchema
     parse(value) {
       const issues: SchemaIssue[] = [];
       const input = value === undefined || value === null ? {} : value;
-      if (typeof input !== 'object' || Array.isArray(input)) {
-        return { ok: false, issues: [{ field: '', message: 'must be an object' }] };
-      }
-      const record = input as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
-        if (!(key in fields) && !ENVELOPE_FIELDS.has(key)) issues.push({ field: key, message: 'is not allowed' });
+      if (!isPlainObject(input)) return { ok: false, issues: [{ field: '', message: 'must be an object' }] };
+      const record = input;
+      const unknown = Object.keys(record).filter((key) => !(key in fields) && !ENVELOPE_FIELDS.has(key));
+      for (const key of unknown.slice(0, UNKNOWN_FIELDS_REPORTED)) issues.push({ field: key, message: 'is not allowed' });
+      if (unknown.length > UNKNOWN_FIELDS_REPORTED) {
+        issues.push({ field: '', message: `${unknown.length - UNKNOWN_FIELDS_REPORTED} more fields are not allowed` });
       }
       const out = {} as T;
       for (const name of names) {
@@ -39,6 +44,13 @@ export function object<T>(fields: { [K in keyof T]: Check<T[K]> }): ObjectSchema
       return issues.length === 0 ? { ok: true, value: out } : { ok: false, issues };
     },
   };
+}
+
+/** A JSON object: Socket.IO also decodes binary attachments (Buffers), which no event accepts. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }
 
 function fail<T>(issues: SchemaIssue[], field: string, message: string): T {
@@ -94,7 +106,7 @@ export function array<T>(item: Check<T>, options: { min?: number; max: number })
 /** A plain JSON object of at most `maxBytes` as compact JSON (bounded before it reaches a service). */
 export function jsonObject(options: { maxBytes: number }): Check<Record<string, unknown>> {
   return (value, field, issues) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(issues, field, 'must be an object');
+    if (!isPlainObject(value)) return fail(issues, field, 'must be an object');
     if (Buffer.byteLength(JSON.stringify(value)) > options.maxBytes)
       return fail(issues, field, `must be at most ${options.maxBytes} bytes as JSON`);
     return value as Record<string, unknown>;

@@ -1,0 +1,308 @@
+#!/usr/bin/env node
+// `npm run bench:world` — the world engine (libs/worlds/src/engine) on its own: no Nest, no
+// network. A benchmark, not a test. Needs the built engine: run `npm run build` first.
+//
+//   node scripts/bench/world-sim.mjs            full run (~2 min)
+//   node scripts/bench/world-sim.mjs --quick    smoke run (< 20 s)
+//   options: --ticks N (scenario 1 timed ticks), --seconds S (scenario 2), --visible V (entities
+//            each observer sees, sets the AOI radius), --seed N, --only sim|loop
+//
+// Scenario 1 (simulation only): N wandering bots + 1,000 joined players (binary encoding) that send
+// one input per tick, 60 Hz ticks, 20 Hz snapshots, ticks called back to back. Observers are
+// staggered over the 3 ticks of a snapshot period, so EVERY tick carries a third of the snapshot
+// work: "tick" below includes it. "sim" is the same world with no players (movement, grid and
+// rules only). Overruns = ticks longer than the 16.7 ms period.
+// Scenario 2 (scheduler): 1,000 entities (900 bots + 100 players each sending 60 inputs/s) at
+// 10,000 Hz through WorldLoop for S seconds; p99 is the world's own tick time.
+// Bytes per update: total binary state_delta bytes (headers, entered and left included) divided
+// by the number of entity updates carrying a position change, over one snapshot period.
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ENGINE = `${ROOT}dist/libs/worlds/src/engine/index.js`;
+if (!existsSync(ENGINE)) {
+  console.error(`world-sim: ${ENGINE} is missing; run \`npm run build\` first`);
+  process.exit(1);
+}
+const { World, WorldLoop, decodeBinary, Field } = await import(pathToFileURL(ENGINE).href);
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    ticks: { type: 'string' },
+    seconds: { type: 'string' },
+    visible: { type: 'string' },
+    seed: { type: 'string', default: '42' },
+    only: { type: 'string' },
+  },
+});
+const QUICK = opts.quick;
+const TICKS = Number(opts.ticks ?? (QUICK ? 90 : 600));
+const SECONDS = Number(opts.seconds ?? (QUICK ? 2 : 10));
+const VISIBLE = opts.visible === undefined ? undefined : Number(opts.visible);
+const DEFAULT_AOI = 100;
+const SEED = Number(opts.seed);
+const WORLD_SIZE = 10_000;
+const OBSERVERS = 1000;
+
+let rng = SEED >>> 0;
+const random = () => {
+  rng = (rng + 0x6d2b79f5) | 0;
+  let t = rng;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+let gcCount = 0;
+new PerformanceObserver((list) => (gcCount += list.getEntries().length)).observe({ entryTypes: ['gc'] });
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const round = (v, digits = 3) => Number(v.toFixed(digits));
+
+function summarise(samples, periodMs) {
+  const sorted = Float64Array.from(samples).sort();
+  return {
+    p50: round(quantile(sorted, 0.5)),
+    p99: round(quantile(sorted, 0.99)),
+    max: round(sorted[sorted.length - 1]),
+    overruns: samples.filter((ms) => ms > periodMs).length,
+  };
+}
+
+/** AOI radius that puts ~VISIBLE entities in view at this density. */
+const radiusFor = (entities) =>
+  VISIBLE === undefined ? DEFAULT_AOI : Math.sqrt((VISIBLE * WORLD_SIZE * WORLD_SIZE) / (Math.PI * entities));
+
+function makeWorld(bots, players) {
+  const sent = { bytes: 0, messages: 0 };
+  const world = new World(
+    {
+      name: `bench-${bots}`,
+      maxPlayers: Math.max(players, 1),
+      worldSize: WORLD_SIZE,
+      tickRate: 60,
+      snapshotRate: 20,
+      aoiRadius: radiusFor(bots + players),
+      capacity: bots + players + 16,
+      seed: SEED,
+      moduleOptions: { bots },
+    },
+    {
+      // Kept trivial: the sink runs inside tick() and is timed with it.
+      sink: (_player, message) => {
+        if (!message.binary) return;
+        sent.bytes += message.binary.byteLength;
+        sent.messages++;
+      },
+    },
+  );
+  for (let p = 0; p < players; p++) world.join(`p${p}`);
+  return { world, sent };
+}
+
+function sendInputs(world, players, seq) {
+  for (let p = 0; p < players; p++) {
+    world.enqueueInput(`p${p}`, { move_x: random() * 2 - 1, move_y: random() * 2 - 1, action: 0, seq, timestamp: 0 });
+  }
+}
+
+function runTicks(world, players, ticks, startSeq) {
+  const samples = new Float64Array(ticks);
+  for (let t = 0; t < ticks; t++) {
+    sendInputs(world, players, startSeq + t);
+    const started = performance.now();
+    world.tick();
+    samples[t] = performance.now() - started;
+  }
+  return samples;
+}
+
+/** Decodes one snapshot period of messages to count entity updates and what they cost. */
+function measureBytes(bots, players) {
+  let deltaBytes = 0;
+  let moving = 0;
+  let updates = 0;
+  let entered = 0;
+  let left = 0;
+  let visible = 0;
+  let observed = 0;
+  const world = new World(
+    {
+      name: 'bytes',
+      maxPlayers: players,
+      worldSize: WORLD_SIZE,
+      tickRate: 60,
+      snapshotRate: 20,
+      aoiRadius: radiusFor(bots + players),
+      capacity: bots + players + 16,
+      seed: SEED,
+      moduleOptions: { bots },
+    },
+    {
+      sink: (_player, message) => {
+        if (message.kind === 'world_state') {
+          visible += decodeBinary(message.binary).entities.length;
+          observed++;
+        }
+        if (message.kind !== 'state_delta') return;
+        const decoded = decodeBinary(message.binary);
+        deltaBytes += message.binary.byteLength;
+        updates += decoded.updated.length;
+        moving += decoded.updated.filter((u) => u.mask & (Field.X | Field.Y)).length;
+        entered += decoded.entered.length;
+        left += decoded.left.length;
+      },
+    },
+  );
+  for (let p = 0; p < players; p++) world.join(`p${p}`);
+  for (let t = 0; t < 6; t++) {
+    sendInputs(world, players, t);
+    world.tick();
+  }
+  deltaBytes = moving = updates = entered = left = 0;
+  for (let t = 6; t < 9; t++) {
+    sendInputs(world, players, t);
+    world.tick();
+  }
+  return {
+    avgVisible: round(visible / observed, 1),
+    bytesPerMovingUpdate: round(deltaBytes / moving, 2),
+    movingUpdates: moving,
+    updates,
+    entered,
+    left,
+    deltaBytes,
+  };
+}
+
+/** GC entries reach the PerformanceObserver asynchronously: let them arrive before reading. */
+async function gcsSince(before) {
+  await new Promise((resolve) => setImmediate(resolve));
+  return gcCount - before;
+}
+
+/**
+ * Heap growth per tick over a run of ticks with no observers (the steady-state simulation path).
+ * Only meaningful when no GC ran during the run, so the GC count is reported with it.
+ */
+async function allocationPerTick(world, ticks) {
+  const gcBefore = gcCount;
+  const before = process.memoryUsage().heapUsed;
+  for (let t = 0; t < ticks; t++) world.tick();
+  const bytes = (process.memoryUsage().heapUsed - before) / ticks;
+  return { bytes: round(bytes, 1), gcs: await gcsSince(gcBefore) };
+}
+
+async function scenarioSim(bots) {
+  const period = 1000 / 60;
+  const warmup = QUICK ? 30 : 120;
+  const plain = makeWorld(bots, 0);
+  runTicks(plain.world, 0, warmup, 0);
+  let gcBefore = gcCount;
+  const simSamples = runTicks(plain.world, 0, TICKS, warmup);
+  const simGcs = await gcsSince(gcBefore);
+  const simAllocation = await allocationPerTick(plain.world, QUICK ? 200 : 1000);
+
+  const full = makeWorld(bots, OBSERVERS);
+  runTicks(full.world, OBSERVERS, warmup, 0);
+  const { bytes: bytesBefore, messages: messagesBefore } = full.sent;
+  gcBefore = gcCount;
+  const tickSamples = runTicks(full.world, OBSERVERS, TICKS, warmup);
+  const tickGcs = await gcsSince(gcBefore);
+  const { bytes, messages } = full.sent;
+  return {
+    entities: bots + OBSERVERS,
+    observers: OBSERVERS,
+    aoiRadius: round(radiusFor(bots + OBSERVERS), 1),
+    sim: { ...summarise(simSamples, period), gcs: simGcs, heapBytesPerTick: simAllocation.bytes, gcsDuringHeapRun: simAllocation.gcs },
+    tick: { ...summarise(tickSamples, period), gcs: tickGcs },
+    kbytesPerSecond: round((bytes - bytesBefore) / 1024 / (TICKS / 60), 1),
+    messagesPerSnapshot: round((messages - messagesBefore) / (TICKS / 3), 1),
+    wire: measureBytes(bots, OBSERVERS),
+  };
+}
+
+async function scenarioLoop() {
+  const players = 100;
+  const world = new World(
+    {
+      name: 'loop',
+      maxPlayers: players,
+      worldSize: 1000,
+      tickRate: 10_000,
+      snapshotRate: 20,
+      aoiRadius: 100,
+      capacity: 1024,
+      seed: SEED,
+      moduleOptions: { bots: 1000 - players },
+    },
+    { sink: () => {} },
+  );
+  for (let p = 0; p < players; p++) world.join(`p${p}`);
+  let seq = 0;
+  const inputs = setInterval(() => {
+    // 100 players × 60 inputs/s, delivered in ~1 ms batches like socket reads.
+    seq++;
+    for (let p = 0; p < players; p++)
+      if ((seq + p) % 16 === 0) world.enqueueInput(`p${p}`, { move_x: random() * 2 - 1, move_y: random() * 2 - 1, seq });
+  }, 1);
+  const loop = new WorldLoop(world, { onError: (error) => console.error(error) });
+  const gcBefore = gcCount;
+  const started = performance.now();
+  loop.start();
+  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
+  loop.stop();
+  clearInterval(inputs);
+  const elapsed = (performance.now() - started) / 1000;
+  const stats = world.stats();
+  return {
+    seconds: round(elapsed, 2),
+    ticks: loop.ticks,
+    expectedTicks: Math.floor(elapsed * 10_000),
+    p50Us: round(stats.p50TickUs, 1),
+    p99Us: round(stats.p99TickUs, 1),
+    maxUs: round(stats.maxTickUs, 1),
+    overruns: loop.overruns,
+    gcs: await gcsSince(gcBefore),
+  };
+}
+
+const results = {
+  machine: `${cpus().length}× ${cpus()[0]?.model}, ${process.platform} ${process.arch}, node ${process.version}`,
+  loadBefore: loadavg().map((l) => round(l, 2)),
+  quick: QUICK,
+  ticks: TICKS,
+};
+if (opts.only !== 'loop') {
+  results.sim100k = await scenarioSim(100_000 - OBSERVERS);
+  results.sim10k = await scenarioSim(10_000 - OBSERVERS);
+}
+if (opts.only !== 'sim') results.loop10khz = await scenarioLoop();
+
+const lines = ['| scenario | p50 | p99 | max | overruns | target | notes |', '|---|---|---|---|---|---|---|'];
+for (const [key, target] of [
+  ['sim100k', 8],
+  ['sim10k', 1],
+]) {
+  const r = results[key];
+  if (!r) continue;
+  lines.push(
+    `| ${r.entities.toLocaleString('en')} entities, no observers (sim only) | ${r.sim.p50} ms | ${r.sim.p99} ms | ${r.sim.max} ms | ${r.sim.overruns} | — | heap +${r.sim.heapBytesPerTick} B/tick (${r.sim.gcsDuringHeapRun} GCs in that run) |`,
+    `| ${r.entities.toLocaleString('en')} entities, ${r.observers} observers, 20 Hz snapshots | ${r.tick.p50} ms | ${r.tick.p99} ms | ${r.tick.max} ms | ${r.tick.overruns} | p99 ≤ ${target} ms | ${r.tick.gcs} GCs; AOI r=${r.aoiRadius}, ~${r.wire.avgVisible} visible, ${r.wire.bytesPerMovingUpdate} B/moving update, ${r.kbytesPerSecond} KiB/s out |`,
+  );
+}
+const l = results.loop10khz;
+if (l) {
+  lines.push(
+    `| 1,000 entities, 100 players, WorldLoop 10 kHz, ${l.seconds} s | ${l.p50Us} µs | ${l.p99Us} µs | ${l.maxUs} µs | ${l.overruns} | p99 ≤ 100 µs, 0 overruns | ${l.ticks} of ${l.expectedTicks} ticks run, ${l.gcs} GCs |`,
+  );
+}
+results.loadAfter = loadavg().map((l) => round(l, 2));
+lines.push('', `${results.machine}; load average before ${results.loadBefore.join(' ')}, after ${results.loadAfter.join(' ')}`);
+console.log(lines.join('\n'));
+console.log(JSON.stringify(results));
