@@ -65,7 +65,7 @@ async function runApp({ databaseUrl, redisUrl }) {
   Spawnpoint is ready
     API        http://localhost:${port}
     Docs       http://localhost:${port}/docs
-    Realtime   ws://localhost:${port} (Socket.IO)
+    Realtime   ws://localhost:${port} (Socket.IO) · ws://localhost:${port}/ws (plain WebSocket, JSON)
     Postgres   ${redactUrl(databaseUrl)}
     Redis      ${redactUrl(redisUrl)}
   Press Ctrl-C to stop.
