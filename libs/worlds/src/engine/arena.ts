@@ -169,8 +169,9 @@ export class ArenaModule extends WorldModule {
       }
       if (this.options.botCollisions) this.separate(i);
     }
-    for (const player of ctx.players) {
-      const index = store.indexOf(player.entity);
+    const players = ctx.players;
+    for (let p = 0; p < players.length; p++) {
+      const index = store.indexOf(players[p]!.entity);
       if (index >= 0 && !(flags[index]! & EntityFlag.Dead)) this.separate(index);
     }
   }

@@ -35,3 +35,21 @@ export function viewChecksum(
   }
   return hash >>> 0;
 }
+
+/**
+ * `viewChecksum` over interleaved records `[id, slot, qx, qy, hp, kind | flags << 8, …]` of
+ * `stride` words (the server's observer layout): the same words in the same order.
+ */
+export function recordsChecksum(count: number, records: Int32Array, stride: number): number {
+  let hash = mix(FNV_OFFSET, count);
+  for (let i = 0, o = 0; i < count; i++, o += stride) {
+    const kindFlags = records[o + 5]!;
+    hash = mix(hash, records[o]!);
+    hash = mix(hash, records[o + 2]!);
+    hash = mix(hash, records[o + 3]!);
+    hash = mix(hash, records[o + 4]!);
+    hash = mix(hash, kindFlags & 0xff);
+    hash = mix(hash, kindFlags >>> 8);
+  }
+  return hash >>> 0;
+}

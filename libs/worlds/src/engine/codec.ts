@@ -1,6 +1,12 @@
 // Snapshot encoders (JSON, the seed contract; binary, the compact SDK default) and the binary
 // decoder. The byte layout is documented in docs/worlds-engine.md.
-import { Field, type Observer, type SnapshotDelta } from './interest.js';
+import { Field, OBSERVER_STRIDE, ObserverWord, type Observer, type SnapshotDelta } from './interest.js';
+
+const O_ID = ObserverWord.Id;
+const O_QX = ObserverWord.Qx;
+const O_QY = ObserverWord.Qy;
+const O_HP = ObserverWord.Hp;
+const O_KF = ObserverWord.KindFlags;
 
 export const MessageType = {
   WorldState: 1,
@@ -135,13 +141,16 @@ export class ByteWriter {
 const MAX_RECORD_BYTES = 40;
 const MAX_HEADER_BYTES = 40;
 
-function writeEntity(w: ByteWriter, o: Observer, at: number, prevId: number): void {
-  w.varint(prevId < 0 ? o.ids[at]! : o.ids[at]! - prevId - 1);
-  w.zigzag(o.qx[at]!);
-  w.zigzag(o.qy[at]!);
-  w.u8(o.kind[at]!);
-  w.u8(o.flags[at]!);
-  w.zigzag(o.hp[at]!);
+function writeEntity(w: ByteWriter, view: Int32Array, at: number, prevId: number): void {
+  const o = at * OBSERVER_STRIDE;
+  const id = view[o + O_ID]!;
+  const kindFlags = view[o + O_KF]!;
+  w.varint(prevId < 0 ? id : id - prevId - 1);
+  w.zigzag(view[o + O_QX]!);
+  w.zigzag(view[o + O_QY]!);
+  w.u8(kindFlags & 0xff);
+  w.u8(kindFlags >>> 8);
+  w.zigzag(view[o + O_HP]!);
 }
 
 /** Encodes an observer's snapshot (the `delta` just extracted for it) in the binary format. */
@@ -154,25 +163,27 @@ export function encodeSnapshotBinary(w: ByteWriter, o: Observer, d: SnapshotDelt
     w.varint(seq + 1);
     w.varint(scale);
     w.varint(o.count);
-    for (let i = 0; i < o.count; i++) writeEntity(w, o, i, i === 0 ? -1 : o.ids[i - 1]!);
+    const view = o.view;
+    for (let i = 0; i < o.count; i++) writeEntity(w, view, i, i === 0 ? -1 : view[(i - 1) * OBSERVER_STRIDE + O_ID]!);
     return w.finish();
   }
   w.reserve(MAX_HEADER_BYTES + (d.enteredCount + d.updatedCount + d.leftCount) * MAX_RECORD_BYTES);
   w.u8(MessageType.StateDelta);
   w.varint(tick);
   w.varint(seq + 1);
+  const view = o.view;
   w.varint(d.enteredCount);
   let prevId = -1;
   for (let k = 0; k < d.enteredCount; k++) {
     const at = d.entered[k]!;
-    writeEntity(w, o, at, prevId);
-    prevId = o.ids[at]!;
+    writeEntity(w, view, at, prevId);
+    prevId = view[at * OBSERVER_STRIDE + O_ID]!;
   }
   w.varint(d.updatedCount);
   prevId = -1;
   for (let k = 0; k < d.updatedCount; k++) {
-    const at = d.updated[k]!;
-    const id = o.ids[at]!;
+    const at = d.updated[k]! * OBSERVER_STRIDE;
+    const id = view[at + O_ID]!;
     const mask = d.mask[k]!;
     w.varint(prevId < 0 ? id : id - prevId - 1);
     prevId = id;
@@ -180,8 +191,8 @@ export function encodeSnapshotBinary(w: ByteWriter, o: Observer, d: SnapshotDelt
     if (mask & Field.X) w.zigzag(d.dqx[k]!);
     if (mask & Field.Y) w.zigzag(d.dqy[k]!);
     if (mask & Field.Hp) w.zigzag(d.dhp[k]!);
-    if (mask & Field.Kind) w.u8(o.kind[at]!);
-    if (mask & Field.Flags) w.u8(o.flags[at]!);
+    if (mask & Field.Kind) w.u8(view[at + O_KF]! & 0xff);
+    if (mask & Field.Flags) w.u8(view[at + O_KF]! >>> 8);
   }
   w.varint(d.leftCount);
   prevId = -1;
@@ -193,8 +204,17 @@ export function encodeSnapshotBinary(w: ByteWriter, o: Observer, d: SnapshotDelt
   return w.finish();
 }
 
-function entityJson(o: Observer, at: number, scale: number): EntityJson {
-  return { id: o.ids[at]!, x: o.qx[at]! / scale, y: o.qy[at]! / scale, kind: o.kind[at]!, hp: o.hp[at]!, flags: o.flags[at]! };
+function entityJson(view: Int32Array, at: number, scale: number): EntityJson {
+  const o = at * OBSERVER_STRIDE;
+  const kindFlags = view[o + O_KF]!;
+  return {
+    id: view[o + O_ID]!,
+    x: view[o + O_QX]! / scale,
+    y: view[o + O_QY]! / scale,
+    kind: kindFlags & 0xff,
+    hp: view[o + O_HP]!,
+    flags: kindFlags >>> 8,
+  };
 }
 
 /** The seed contract's `world_state` / `state_delta` for an observer's snapshot. */
@@ -207,21 +227,22 @@ export function encodeSnapshotJson(
 ): WorldStateJson | StateDeltaJson {
   if (d.full) {
     const entities: EntityJson[] = new Array<EntityJson>(o.count);
-    for (let i = 0; i < o.count; i++) entities[i] = entityJson(o, i, scale);
+    for (let i = 0; i < o.count; i++) entities[i] = entityJson(o.view, i, scale);
     return { type: 'world_state', tick, seq, scale, entities };
   }
   const entered: EntityJson[] = new Array<EntityJson>(d.enteredCount);
-  for (let k = 0; k < d.enteredCount; k++) entered[k] = entityJson(o, d.entered[k]!, scale);
+  const view = o.view;
+  for (let k = 0; k < d.enteredCount; k++) entered[k] = entityJson(view, d.entered[k]!, scale);
   const updated: EntityUpdateJson[] = new Array<EntityUpdateJson>(d.updatedCount);
   for (let k = 0; k < d.updatedCount; k++) {
-    const at = d.updated[k]!;
+    const at = d.updated[k]! * OBSERVER_STRIDE;
     const mask = d.mask[k]!;
-    const update: EntityUpdateJson = { id: o.ids[at]! };
-    if (mask & Field.X) update.x = o.qx[at]! / scale;
-    if (mask & Field.Y) update.y = o.qy[at]! / scale;
-    if (mask & Field.Hp) update.hp = o.hp[at]!;
-    if (mask & Field.Kind) update.kind = o.kind[at]!;
-    if (mask & Field.Flags) update.flags = o.flags[at]!;
+    const update: EntityUpdateJson = { id: view[at + O_ID]! };
+    if (mask & Field.X) update.x = view[at + O_QX]! / scale;
+    if (mask & Field.Y) update.y = view[at + O_QY]! / scale;
+    if (mask & Field.Hp) update.hp = view[at + O_HP]!;
+    if (mask & Field.Kind) update.kind = view[at + O_KF]! & 0xff;
+    if (mask & Field.Flags) update.flags = view[at + O_KF]! >>> 8;
     updated[k] = update;
   }
   const left = Array.from(d.left.subarray(0, d.leftCount));

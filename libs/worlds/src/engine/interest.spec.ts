@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EntityStore } from './ecs.js';
-import { Field, InterestManager, Observer, SnapshotDelta } from './interest.js';
+import { Field, InterestManager, OBSERVER_STRIDE, Observer, ObserverWord, SnapshotDelta } from './interest.js';
 import { SpatialHash } from './spatial-hash.js';
 
 function setup(radius = 100) {
@@ -24,14 +24,15 @@ function setup(radius = 100) {
   const snapshot = (cx: number, cy: number) => {
     sut.prepare();
     sut.update(observer, cx, cy, delta);
-    const ids = (positions: Int32Array, count: number) => Array.from(positions.subarray(0, count), (at) => observer.ids[at]!);
+    const idAt = (at: number) => observer.view[at * OBSERVER_STRIDE + ObserverWord.Id]!;
+    const ids = (positions: Int32Array, count: number) => Array.from(positions.subarray(0, count), idAt);
     return {
       full: delta.full,
       entered: ids(delta.entered, delta.enteredCount),
       updated: ids(delta.updated, delta.updatedCount),
       masks: Array.from(delta.mask.subarray(0, delta.updatedCount)),
       left: Array.from(delta.left.subarray(0, delta.leftCount)),
-      visible: Array.from(observer.ids.subarray(0, observer.count)),
+      visible: Array.from({ length: observer.count }, (_, at) => idAt(at)),
     };
   };
   return { sut, store, grid, observer, spawn, moveTo, snapshot };
@@ -98,7 +99,7 @@ describe(InterestManager.name, () => {
     // 1/16 = 0.0625 units per step: the first send is after ~4 moves of 0.01 (rounding), not never.
     expect(sentAt.length).toBeGreaterThan(0);
     expect(sentAt.length).toBeLessThan(20);
-    expect(Math.abs(observer.qx[0]! - Math.round(x * 16))).toBeLessThan(1);
+    expect(Math.abs(observer.view[ObserverWord.Qx]! - Math.round(x * 16))).toBeLessThan(1);
   });
 
   it('reports hp changes with the hp bit only', () => {

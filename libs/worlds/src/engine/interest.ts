@@ -1,10 +1,11 @@
 // Area of interest and delta extraction. An Observer remembers, per entity it sees, the values it
 // last SENT (quantised); a snapshot diffs the grid query against that baseline. The transport is
 // reliable and ordered, so "last sent" is "last acknowledged" and no per-client acks are needed.
+import { recordsChecksum } from './checksum.js';
 import { INDEX_BITS, MAX_ENTITIES, type EntityStore } from './ecs.js';
+import type { SpatialHash } from './spatial-hash.js';
 
 const INDEX_MASK = MAX_ENTITIES - 1;
-import type { SpatialHash } from './spatial-hash.js';
 
 /** Change-mask bits, one per synchronised field (also the binary encoding's mask byte). */
 export const Field = {
@@ -17,102 +18,82 @@ export const Field = {
 
 export type Encoding = 'json' | 'binary';
 
-/** One player's view: a sorted list of visible entity ids and the values last sent for each. */
+/** Word offsets inside an observer record (see `Observer.view`). */
+export const ObserverWord = {
+  Id: 0,
+  Slot: 1,
+  Qx: 2,
+  Qy: 3,
+  Hp: 4,
+  /** kind | flags << 8 */
+  KindFlags: 5,
+} as const;
+export const OBSERVER_STRIDE = 6;
+const O_ID = ObserverWord.Id;
+const O_SLOT = ObserverWord.Slot;
+const O_QX = ObserverWord.Qx;
+const O_QY = ObserverWord.Qy;
+const O_HP = ObserverWord.Hp;
+const O_KF = ObserverWord.KindFlags;
+
+/**
+ * One player's view: the visible entities in ascending id order, each with the values last sent
+ * to that player. Records are interleaved in one array (a snapshot touches a thousand of these
+ * views per tick, mostly cold: one array is a few cache misses, fourteen columns were dozens).
+ */
 export class Observer {
   count = 0;
-  ids: Int32Array;
-  slots: Int32Array;
-  qx: Int32Array;
-  qy: Int32Array;
-  hp: Int32Array;
-  kind: Uint8Array;
-  flags: Uint8Array;
+  /** `count` records of OBSERVER_STRIDE words: id, entity slot, quantised x and y, hp, kind | flags << 8. */
+  view: Int32Array;
   /** The next snapshot is a full `world_state` that resets the baseline. */
   needsFull = true;
   snapshots = 0;
   /** Last input seq reported to the client, -1 before any. */
   sentSeq = -1;
-  // Back buffers: a snapshot writes the new list here, then the two sets swap.
-  private backIds: Int32Array;
-  private backSlots: Int32Array;
-  private backQx: Int32Array;
-  private backQy: Int32Array;
-  private backHp: Int32Array;
-  private backKind: Uint8Array;
-  private backFlags: Uint8Array;
+  /** Back buffer: a snapshot writes the new list here, then the two swap. */
+  private back: Int32Array;
 
   constructor(
     readonly encoding: Encoding = 'binary',
     capacity = 64,
   ) {
-    this.ids = new Int32Array(capacity);
-    this.slots = new Int32Array(capacity);
-    this.qx = new Int32Array(capacity);
-    this.qy = new Int32Array(capacity);
-    this.hp = new Int32Array(capacity);
-    this.kind = new Uint8Array(capacity);
-    this.flags = new Uint8Array(capacity);
-    this.backIds = new Int32Array(capacity);
-    this.backSlots = new Int32Array(capacity);
-    this.backQx = new Int32Array(capacity);
-    this.backQy = new Int32Array(capacity);
-    this.backHp = new Int32Array(capacity);
-    this.backKind = new Uint8Array(capacity);
-    this.backFlags = new Uint8Array(capacity);
+    this.view = new Int32Array(capacity * OBSERVER_STRIDE);
+    this.back = new Int32Array(capacity * OBSERVER_STRIDE);
   }
 
-  /** Grows the back buffers so a list of `n` entries fits (front keeps its contents). */
+  /** Grows the back buffer so a list of `n` entries fits (the front keeps its contents). */
   reserveBack(n: number): void {
-    if (n <= this.backIds.length) return;
-    const capacity = Math.max(n, this.backIds.length * 2);
-    this.backIds = new Int32Array(capacity);
-    this.backSlots = new Int32Array(capacity);
-    this.backQx = new Int32Array(capacity);
-    this.backQy = new Int32Array(capacity);
-    this.backHp = new Int32Array(capacity);
-    this.backKind = new Uint8Array(capacity);
-    this.backFlags = new Uint8Array(capacity);
+    if (n * OBSERVER_STRIDE <= this.back.length) return;
+    this.back = new Int32Array(Math.max(n * OBSERVER_STRIDE, this.back.length * 2));
   }
 
-  /** Appends one entry to the back list (the caller reserved room). */
-  pushBack(at: number, id: number, slot: number, qx: number, qy: number, hp: number, kind: number, flags: number): void {
-    this.backIds[at] = id;
-    this.backSlots[at] = slot;
-    this.backQx[at] = qx;
-    this.backQy[at] = qy;
-    this.backHp[at] = hp;
-    this.backKind[at] = kind;
-    this.backFlags[at] = flags;
+  /** Writes entry `at` of the back list (the caller reserved room). */
+  pushBack(at: number, id: number, slot: number, qx: number, qy: number, hp: number, kindFlags: number): void {
+    const back = this.back;
+    const o = at * OBSERVER_STRIDE;
+    back[o + O_ID] = id;
+    back[o + O_SLOT] = slot;
+    back[o + O_QX] = qx;
+    back[o + O_QY] = qy;
+    back[o + O_HP] = hp;
+    back[o + O_KF] = kindFlags;
   }
 
   swap(count: number): void {
-    const ids = this.ids;
-    this.ids = this.backIds;
-    this.backIds = ids;
-    const slots = this.slots;
-    this.slots = this.backSlots;
-    this.backSlots = slots;
-    const qx = this.qx;
-    this.qx = this.backQx;
-    this.backQx = qx;
-    const qy = this.qy;
-    this.qy = this.backQy;
-    this.backQy = qy;
-    const hp = this.hp;
-    this.hp = this.backHp;
-    this.backHp = hp;
-    const kind = this.kind;
-    this.kind = this.backKind;
-    this.backKind = kind;
-    const flags = this.flags;
-    this.flags = this.backFlags;
-    this.backFlags = flags;
+    const view = this.view;
+    this.view = this.back;
+    this.back = view;
     this.count = count;
   }
 
   /** Forget the baseline: the next snapshot is a `world_state` (join, resync request). */
   reset(): void {
     this.needsFull = true;
+  }
+
+  /** `viewChecksum` of what this player was sent (what its mirror must hold). */
+  checksum(): number {
+    return recordsChecksum(this.count, this.view, OBSERVER_STRIDE);
   }
 }
 
@@ -181,10 +162,10 @@ const R_KIND_FLAGS = 4;
 /**
  * Diffs observers against the world. One per world; its scratch is shared by all observers.
  *
- * `prepare()` (once per tick with snapshots due) copies every live entity into arrays sorted by
- * grid cell, with positions already quantised: an observer's query then reads a few contiguous
- * runs (one per row of cells) instead of chasing linked-list pointers across the whole store,
- * which is what bounds the cost of a thousand views per tick (cache misses, not arithmetic).
+ * `prepare()` (once per tick with snapshots due) copies the live entities of the cells this
+ * tick's views can reach into records sorted by grid cell: a view's query then reads a few
+ * contiguous runs (one per row of cells) instead of chasing linked-list pointers across the whole
+ * store, which is what bounds the cost of a thousand views per tick (cache misses, not arithmetic).
  */
 export class InterestManager {
   readonly radius: number;
@@ -363,17 +344,18 @@ export class InterestManager {
     // Entities already in view stay while inside the outer radius and still the same entity
     // (the slot may have been recycled): keep their packed position, clear their mark so that
     // only newcomers stay marked.
-    const ids = observer.ids;
-    const slots = observer.slots;
-    for (let j = 0; j < prevCount; j++) {
-      const at = slots[j]! * 2;
+    // The slot word of each kept record is overwritten with its packed record offset (or -1 for
+    // one that left): the front view becomes the next back buffer anyway.
+    const view = observer.view;
+    for (let j = 0, o = 0; j < prevCount; j++, o += OBSERVER_STRIDE) {
+      const at = view[o + O_SLOT]! * 2;
       const b = mark[at + 1]!;
-      if (mark[at] === stamp && pi[b + R_ID] === ids[j]) {
+      if (mark[at] === stamp && pi[b + R_ID] === view[o + O_ID]) {
         mark[at] = 0;
-        slots[j] = b;
+        view[o + O_SLOT] = b;
       } else {
-        delta.left[delta.leftCount++] = ids[j]!;
-        slots[j] = -1;
+        delta.left[delta.leftCount++] = view[o + O_ID]!;
+        view[o + O_SLOT] = -1;
       }
     }
 
@@ -397,27 +379,22 @@ export class InterestManager {
       candidates[at] = b;
     }
 
-    // Merge kept entries (in id order) with newcomers into the back list. `slots[j]` now holds
-    // the kept entry's packed record offset (or -1 for one that left).
-    const baseQx = observer.qx;
-    const baseQy = observer.qy;
-    const baseHp = observer.hp;
-    const baseKind = observer.kind;
-    const baseFlags = observer.flags;
+    // Merge kept entries (in id order) with newcomers into the back list.
     const threshold = this.threshold;
     const scale = this.scale;
     let j = 0;
     let c = 0;
     let out = 0;
     for (;;) {
-      while (j < prevCount && slots[j] === -1) j++;
+      while (j < prevCount && view[j * OBSERVER_STRIDE + O_SLOT] === -1) j++;
       const hasKept = j < prevCount;
       const hasNew = c < candCount;
       if (!hasKept && !hasNew) break;
-      if (hasKept && (!hasNew || ids[j]! < pi[candidates[c]! + R_ID]!)) {
-        const b = slots[j]!;
-        let qx = baseQx[j]!;
-        let qy = baseQy[j]!;
+      const o = j * OBSERVER_STRIDE;
+      if (hasKept && (!hasNew || view[o + O_ID]! < pi[candidates[c]! + R_ID]!)) {
+        const b = view[o + O_SLOT]!;
+        let qx = view[o + O_QX]!;
+        let qy = view[o + O_QY]!;
         let mask = 0;
         const dqx = quantise(pf[b]!, scale) - qx;
         const dqy = quantise(pf[b + 1]!, scale) - qy;
@@ -430,13 +407,12 @@ export class InterestManager {
           qy += dqy;
         }
         const hp = pi[b + R_HP]!;
-        const dhp = hp - baseHp[j]!;
+        const dhp = hp - view[o + O_HP]!;
         if (dhp !== 0) mask |= Field.Hp;
         const kindFlags = pi[b + R_KIND_FLAGS]!;
-        const kind = kindFlags & 0xff;
-        if (kind !== baseKind[j]) mask |= Field.Kind;
-        const flags = kindFlags >>> 8;
-        if (flags !== baseFlags[j]) mask |= Field.Flags;
+        const changed = kindFlags ^ view[o + O_KF]!;
+        if (changed & 0xff) mask |= Field.Kind;
+        if (changed >>> 8) mask |= Field.Flags;
         if (mask !== 0) {
           const u = delta.updatedCount++;
           delta.updated[u] = out;
@@ -445,21 +421,20 @@ export class InterestManager {
           delta.dqy[u] = mask & Field.Y ? dqy : 0;
           delta.dhp[u] = dhp;
         }
-        observer.pushBack(out++, ids[j]!, pi[b + R_ID]! & INDEX_MASK, qx, qy, hp, kind, flags);
+        observer.pushBack(out++, view[o + O_ID]!, pi[b + R_ID]! & INDEX_MASK, qx, qy, hp, kindFlags);
         j++;
       } else {
         const b = candidates[c++]!;
-        const kindFlags = pi[b + R_KIND_FLAGS]!;
         delta.entered[delta.enteredCount++] = out;
+        const id = pi[b + R_ID]!;
         observer.pushBack(
           out++,
-          pi[b + R_ID]!,
-          pi[b + R_ID]! & INDEX_MASK,
+          id,
+          id & INDEX_MASK,
           quantise(pf[b]!, scale),
           quantise(pf[b + 1]!, scale),
           pi[b + R_HP]!,
-          kindFlags & 0xff,
-          kindFlags >>> 8,
+          pi[b + R_KIND_FLAGS]!,
         );
       }
     }

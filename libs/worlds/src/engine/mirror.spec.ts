@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { viewChecksum } from './checksum.js';
 import { ByteWriter, encodeChecksumBinary, encodeSnapshotBinary, encodeSnapshotJson, type WorldMessageJson } from './codec.js';
 import { EntityStore } from './ecs.js';
-import { InterestManager, Observer, SnapshotDelta } from './interest.js';
+import { InterestManager, OBSERVER_STRIDE, Observer, ObserverWord, SnapshotDelta } from './interest.js';
 import { WorldMirror } from './mirror.js';
 import { SpatialHash } from './spatial-hash.js';
 
@@ -31,17 +31,37 @@ function harness(radius: number) {
     expect(binary.apply(encodeSnapshotBinary(writer, observer, delta, tick, tick - 1, SCALE))).toBe('ok');
     expect(json.apply(wireJson)).toBe('ok');
   };
-  const serverChecksum = () =>
-    viewChecksum(observer.count, observer.ids, observer.qx, observer.qy, observer.hp, observer.kind, observer.flags);
   const baseline = () =>
-    Array.from(observer.ids.subarray(0, observer.count), (id, i) => ({
-      id,
-      qx: observer.qx[i],
-      qy: observer.qy[i],
-      hp: observer.hp[i],
-      kind: observer.kind[i],
-      flags: observer.flags[i],
-    }));
+    Array.from({ length: observer.count }, (_, i) => {
+      const o = i * OBSERVER_STRIDE;
+      const kindFlags = observer.view[o + ObserverWord.KindFlags]!;
+      return {
+        id: observer.view[o + ObserverWord.Id]!,
+        qx: observer.view[o + ObserverWord.Qx]!,
+        qy: observer.view[o + ObserverWord.Qy]!,
+        hp: observer.view[o + ObserverWord.Hp]!,
+        kind: kindFlags & 0xff,
+        flags: kindFlags >>> 8,
+      };
+    });
+  // The server hashes its interleaved records; it must equal the pure function over the columns.
+  const serverChecksum = () => {
+    const rows = baseline();
+    const column = (pick: (row: (typeof rows)[number]) => number) => rows.map(pick);
+    const value = observer.checksum();
+    expect(value).toBe(
+      viewChecksum(
+        rows.length,
+        column((r) => r.id),
+        column((r) => r.qx),
+        column((r) => r.qy),
+        column((r) => r.hp),
+        column((r) => r.kind),
+        column((r) => r.flags),
+      ),
+    );
+    return value;
+  };
   const mirrored = (mirror: WorldMirror) =>
     [...mirror.entities.values()].sort((a, b) => a.id - b.id).map(({ id, qx, qy, hp, kind, flags }) => ({ id, qx, qy, hp, kind, flags }));
   return { store, grid, observer, writer, binary, json, snapshot, serverChecksum, baseline, mirrored, tick: () => tick };

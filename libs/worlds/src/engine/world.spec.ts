@@ -115,6 +115,17 @@ describe(World.name, () => {
     expect(sut.stats().droppedInputs).toBe(498);
   });
 
+  it('numbers inputs sent without a seq in order', () => {
+    const { sut, join } = makeWorld();
+    join('alice');
+    sut.enqueueInput('alice', { move_x: 1, move_y: 0 });
+    sut.enqueueInput('alice', { move_x: 0, move_y: 1 });
+    sut.tick();
+    sut.enqueueInput('alice', { move_x: 1, move_y: 0 });
+    sut.tick();
+    expect(sut.playerStats('alice')).toEqual({ droppedInputs: 0, invalidInputs: 0, lastSeq: 2 });
+  });
+
   it('reports the last processed input seq in state_delta for reconciliation', () => {
     const { sut, join, messagesTo } = makeWorld();
     join('alice');

@@ -1,6 +1,5 @@
 // One world = one single-writer simulation. Callers (gateway, REST) only enqueue inputs and
 // join/leave between ticks; everything else happens inside `tick()`, so no locks are needed.
-import { viewChecksum } from './checksum.js';
 import { ByteWriter, encodeChecksumBinary, encodeSnapshotBinary, encodeSnapshotJson, type ChecksumJson } from './codec.js';
 import { EntityStore } from './ecs.js';
 import { DEFAULT_POSITION_SCALE, InterestManager, Observer, SnapshotDelta, type Encoding } from './interest.js';
@@ -105,10 +104,11 @@ const TICK_SAMPLES = 1024;
 class PlayerState implements WorldPlayer {
   entity = -1;
   lastSeq = -1;
+  /** Highest seq queued so far. */
+  queuedSeq = -1;
   observer: Observer;
   /** Inputs queued and not yet drained. */
   pending = 0;
-  appliedThisTick = 0;
   droppedInputs = 0;
   invalidInputs = 0;
   centerX = 0;
@@ -296,7 +296,10 @@ export class World {
     this.qMoveX[at] = input.move_x;
     this.qMoveY[at] = input.move_y;
     this.qAction[at] = input.action ?? 0;
-    this.qSeq[at] = input.seq ?? player.lastSeq + 1;
+    // Without a seq, inputs count up from the last one queued or applied (still monotonic).
+    const seq = input.seq ?? Math.max(player.lastSeq, player.queuedSeq) + 1;
+    if (Number.isSafeInteger(seq) && seq > player.queuedSeq) player.queuedSeq = seq;
+    this.qSeq[at] = seq;
     this.qTimestamp[at] = input.timestamp ?? 0;
     return 'queued';
   }
@@ -378,9 +381,8 @@ export class World {
     this.module.onDispose();
   }
 
+  /** The queue holds at most inputsPerTick inputs per player, so all of them are applied now. */
   private applyInputs(): void {
-    const limit = this.settings.inputsPerTick;
-    for (let p = 0; p < this.playerList.length; p++) this.playerList[p]!.appliedThisTick = 0;
     const input = this.input;
     while (this.queueLength > 0) {
       const at = this.queueHead;
@@ -389,11 +391,6 @@ export class World {
       const player = this.bySlot[this.qSlot[at]!];
       if (!player || player.epoch !== this.qEpoch[at]) continue;
       player.pending--;
-      if (player.appliedThisTick >= limit) {
-        player.droppedInputs++;
-        this.droppedInputs++;
-        continue;
-      }
       let moveX = this.qMoveX[at]!;
       let moveY = this.qMoveY[at]!;
       const seq = this.qSeq[at]!;
@@ -416,7 +413,6 @@ export class World {
         moveX /= length;
         moveY /= length;
       }
-      player.appliedThisTick++;
       player.lastSeq = seq;
       input.moveX = moveX;
       input.moveY = moveY;
@@ -487,7 +483,7 @@ export class World {
     }
     const every = this.settings.checksumEvery;
     if (every > 0 && observer.snapshots % every === 0) {
-      const value = viewChecksum(observer.count, observer.ids, observer.qx, observer.qy, observer.hp, observer.kind, observer.flags);
+      const value = observer.checksum();
       if (observer.encoding === 'binary') {
         this.sink(player.id, { kind: 'checksum', binary: encodeChecksumBinary(this.writer, this.tickNumber, value) });
       } else {
