@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import net from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -120,12 +120,12 @@ async function main() {
     `Machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown'}; Node ${process.version}; ${CONNECTIONS} connections, ${DURATION} s per phase, ${PLAYERS} players\n`,
   );
   console.log(
-    '| Phase | req/s | p50 ms | p99 ms | non-2xx | server CPU (one core = 100 %) | server CPU per request | machine CPU (both cores) |',
+    '| Phase | req/s | p50 ms | p99 ms | non-2xx | server CPU (one core = 100 %) | server CPU per request | machine CPU (both cores) | load (1 min) |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
     console.log(
-      `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.serverCpu} | ${r.cpuPerRequest} µs | ${r.machineCpu} |`,
+      `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.serverCpu} | ${r.cpuPerRequest} µs | ${r.machineCpu} | ${r.load} |`,
     );
   }
   if (platform && bare) console.log(`\nPlatform / bare: ${((platform.rps / bare.rps) * 100).toFixed(1)} %`);
@@ -175,10 +175,12 @@ async function phase(name, url, request, pid) {
     serverCpu: `${Math.round((processSeconds / wall) * 100)} %`,
     cpuPerRequest: result.requests.total > 0 ? Math.round((processSeconds * 1e6) / result.requests.total) : 0,
     machineCpu: `${Math.round((busy / total) * 100)} %`,
+    // Other work on the machine moves every number here; the 1-minute load says how much there was.
+    load: loadavg()[0].toFixed(1),
   };
   log(
     `  ${Math.round(summary.rps)} req/s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, non-2xx ${summary.non2xx}, errors ${summary.errors}, ` +
-      `server CPU ${summary.serverCpu} of one core (${summary.cpuPerRequest} µs/request), machine ${summary.machineCpu}`,
+      `server CPU ${summary.serverCpu} of one core (${summary.cpuPerRequest} µs/request), machine ${summary.machineCpu}, load ${summary.load}`,
   );
   return summary;
 }

@@ -32,8 +32,24 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: 'spawnpoint_' });
   }
 
+  /**
+   * Label-bound series by method, route and status. Labels are a handful of route templates and
+   * statuses, and every request observes one: a lookup here is cheaper than prom-client hashing
+   * the label objects twice per request.
+   */
+  private readonly httpSeries = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
+
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    this.httpRequests.inc({ method, route, status: String(status) });
-    this.httpDuration.observe({ method, route }, seconds);
+    const key = `${method} ${status} ${route}`;
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      series = {
+        requests: this.httpRequests.labels({ method, route, status: String(status) }),
+        duration: this.httpDuration.labels({ method, route }),
+      };
+      this.httpSeries.set(key, series);
+    }
+    series.requests.inc();
+    series.duration.observe(seconds);
   }
 }

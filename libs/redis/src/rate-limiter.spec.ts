@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RateLimiter } from './rate-limiter.js';
 
 // Integration: the GCRA script runs in the real Redis the test run uses.
@@ -80,6 +80,35 @@ describe(RateLimiter.name, () => {
       expect(refused.allowed).toBe(false);
       expect(refused.retryAfterMs).toBeGreaterThan(0);
     });
+  });
+
+  it('shares one reservation between callers that find the block spent at the same time', async () => {
+    const limit = bucket(1_000_000); // blocks of 100
+    const scripts = vi.spyOn(redis as unknown as { spGcra: (...args: unknown[]) => Promise<unknown> }, 'spGcra');
+    const results = await Promise.all(Array.from({ length: 150 }, () => sut.consumeReserved([limit])));
+    expect(results.every((r) => r.allowed)).toBe(true);
+    // 150 requests fit in two blocks: one reservation for the first 100 callers, one for the rest.
+    expect(scripts).toHaveBeenCalledTimes(2);
+    scripts.mockRestore();
+  });
+
+  it('spends held blocks synchronously only when every bucket has one', async () => {
+    const ip = bucket(1_000_000); // blocks of 100
+    const key = bucket(1_000_000);
+    expect(sut.consumeHeld([ip])).toBe(false);
+    await sut.consumeReserved([ip]);
+    // The key bucket holds no block yet: nothing is spent from the ip bucket either.
+    expect(sut.consumeHeld([ip, key])).toBe(false);
+    await sut.consumeReserved([key]);
+    const scripts = vi.spyOn(redis as unknown as { spGcra: (...args: unknown[]) => Promise<unknown> }, 'spGcra');
+    expect(sut.consumeHeld([key])).toBe(true);
+    for (let i = 0; i < 98; i++) expect(sut.consumeHeld([ip, key])).toBe(true);
+    // The key block is spent (1 + 1 + 98), and a refusal took nothing from the ip block: 1 left.
+    expect(sut.consumeHeld([ip, key])).toBe(false);
+    expect(sut.consumeHeld([ip])).toBe(true);
+    expect(sut.consumeHeld([ip])).toBe(false);
+    expect(scripts).not.toHaveBeenCalled();
+    scripts.mockRestore();
   });
 
   it('keeps exactly the limit under concurrent callers', async () => {

@@ -52,10 +52,17 @@ return {1, 0}
 const MAX_BLOCK = 100;
 /** A reserved block unused for this long is dropped, so a quiet process does not hoard budget. */
 const BLOCK_LIFETIME_MS = 1_000;
+const ALLOWED: RateLimitResult = Object.freeze({ allowed: true, retryAfterMs: 0 });
 
 @Injectable()
 export class RateLimiter {
   private readonly blocks = new Map<string, { left: number; until: number }>();
+  /**
+   * Block reservations on their way, by bucket. Requests that find the block spent while one is
+   * on its way wait for it instead of each reserving their own: under load dozens arrive within
+   * one round trip, and each reservation would cost a round trip and strand most of a block.
+   */
+  private readonly reserving = new Map<string, Promise<boolean>>();
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {
     this.redis.defineCommand('spGcra', { lua: GCRA_SCRIPT });
@@ -69,30 +76,61 @@ export class RateLimiter {
    * `consume` a refusal by one bucket may still have spent from another.
    */
   async consumeReserved(limits: RateLimit[]): Promise<RateLimitResult> {
+    for (const limit of limits) {
+      const result = this.takeHeld(limit) ? ALLOWED : await this.takeReserving(limit);
+      if (!result.allowed) return result;
+    }
+    return ALLOWED;
+  }
+
+  /**
+   * `consumeReserved` without a round trip: spends one request from every bucket and answers true
+   * when this process holds a block of each; otherwise spends nothing and answers false (then call
+   * `consumeReserved`). Lets the request path skip a promise in the common case.
+   */
+  consumeHeld(limits: RateLimit[]): boolean {
     const now = Date.now();
     for (const limit of limits) {
-      const block = Math.min(MAX_BLOCK, Math.floor(limit.limit / 100));
-      if (block <= 1) {
-        const result = await this.consume([limit]);
-        if (!result.allowed) return result;
-        continue;
-      }
       const held = this.blocks.get(limit.key);
-      if (held && held.left > 0 && held.until > now) {
-        held.left--;
-        continue;
-      }
-      const reserved = await this.run([limit], block);
-      if (reserved.allowed) {
-        this.blocks.set(limit.key, { left: block - 1, until: now + BLOCK_LIFETIME_MS });
-        continue;
+      if (!held || held.left <= 0 || held.until <= now) return false;
+    }
+    for (const limit of limits) this.blocks.get(limit.key)!.left--;
+    return true;
+  }
+
+  /** Spends one request of a block this process holds, if it holds one. */
+  private takeHeld(limit: RateLimit): boolean {
+    const held = this.blocks.get(limit.key);
+    if (!held || held.left <= 0 || held.until <= Date.now()) return false;
+    held.left--;
+    return true;
+  }
+
+  private async takeReserving(limit: RateLimit): Promise<RateLimitResult> {
+    const block = Math.min(MAX_BLOCK, Math.floor(limit.limit / 100));
+    if (block <= 1) return this.consume([limit]);
+    for (;;) {
+      let reservation = this.reserving.get(limit.key);
+      if (!reservation) {
+        reservation = this.reserve(limit, block);
+        this.reserving.set(limit.key, reservation);
       }
       // Not a whole block left: the last few requests of the budget go one at a time.
-      this.blocks.delete(limit.key);
-      const single = await this.consume([limit]);
-      if (!single.allowed) return single;
+      if (!(await reservation)) return this.consume([limit]);
+      if (this.takeHeld(limit)) return ALLOWED;
+      // More requests waited than the block held: the rest reserve the next one.
     }
-    return { allowed: true, retryAfterMs: 0 };
+  }
+
+  private async reserve(limit: RateLimit, block: number): Promise<boolean> {
+    try {
+      const reserved = await this.run([limit], block);
+      if (reserved.allowed) this.blocks.set(limit.key, { left: block, until: Date.now() + BLOCK_LIFETIME_MS });
+      else this.blocks.delete(limit.key);
+      return reserved.allowed;
+    } finally {
+      this.reserving.delete(limit.key);
+    }
   }
 
   /** Takes one request from every bucket, or from none when any is exhausted. */

@@ -41,6 +41,11 @@ import { PLAYER_ID } from '../dto/player.dto.js';
 const PLAYER_ID_MESSAGE = (field: string) => `${field} must be 1-128 letters, digits, _ . : @ or -`;
 const SCORE_RANGE = `an integer from -(2^53 - 1) to 2^53 - 1`;
 
+/** @IsInt() @Min(SCORE_MIN) @Max(SCORE_MAX), for the fast paths. */
+function isScore(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= SCORE_MIN && value <= SCORE_MAX;
+}
+
 /** A JSON object within the size bound (and a sane depth, without U+0000). */
 function IsMetadata(maxBytes: number, options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -118,6 +123,21 @@ export class SubmitScoreDto {
   @IsOptional()
   @IsMetadata(RECORD_METADATA_MAX_BYTES)
   metadata?: JsonObject;
+
+  /**
+   * The global pipe's fast path (FastAccepting in apps/spawnpoint/src/http/validation.ts): a flat
+   * `{player_id, score[, subscore]}` body that passes every rule above, as the instance
+   * class-transformer would make of it. Anything else (metadata, null, any doubt) answers undefined
+   * and takes the full validator.
+   */
+  static acceptValid(value: unknown): SubmitScoreDto | undefined {
+    if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    const body = value as Record<string, unknown>;
+    const { player_id: playerId, score, subscore } = body;
+    if (typeof playerId !== 'string' || !PLAYER_ID.test(playerId) || !isScore(score)) return undefined;
+    if (Object.keys(body).length !== (subscore === undefined ? 2 : isScore(subscore) ? 3 : 0)) return undefined;
+    return Object.assign(new SubmitScoreDto(), body);
+  }
 
   static toSubmission(dto: SubmitScoreDto): ScoreSubmission {
     return { playerId: dto.player_id, score: dto.score, subscore: dto.subscore ?? undefined, metadata: dto.metadata ?? undefined };
@@ -200,6 +220,11 @@ export class RankQueryDto {
   @Min(1)
   @Max(2_147_483_647)
   season?: number;
+
+  /** The global pipe's fast path: no query parameters at all (the current season). */
+  static acceptValid(value: unknown): RankQueryDto | undefined {
+    return typeof value === 'object' && value !== null && Object.keys(value).length === 0 ? new RankQueryDto() : undefined;
+  }
 }
 
 export class LeaderboardEntryDto {

@@ -16,41 +16,60 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
   return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
 }
 
+/** Distinct API keys whose bucket id is remembered (a miss only costs one SHA-256). */
+const KEY_BUCKETS_MAX = 1000;
+
 /**
  * Fastify-level plumbing every role shares: request ids on responses, Prometheus timings, and
  * rate limits per IP and per API key held in Redis for all processes. (Errors Fastify raises
  * itself — bad JSON, body too large, unknown routes — reach Nest's handlers and so HttpErrorFilter.)
+ *
+ * These run on every request, so they are callback-style hooks (an async hook costs Fastify a
+ * promise and a microtask hop each) and the rate limit answers synchronously while this process
+ * holds a reserved block of both buckets.
  */
 export function installHttpHooks(app: NestFastifyApplication, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
   const limiter = app.get(RateLimiter);
+  const keyBuckets = new Map<string, string>();
+  const keyBucket = (apiKey: string): string => {
+    let bucket = keyBuckets.get(apiKey);
+    if (bucket === undefined) {
+      if (keyBuckets.size >= KEY_BUCKETS_MAX) keyBuckets.clear();
+      bucket = `key:${createHash('sha256').update(apiKey).digest('hex').slice(0, 32)}`;
+      keyBuckets.set(apiKey, bucket);
+    }
+    return bucket;
+  };
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    const path = request.url.split('?', 1)[0]!;
-    if (UNLIMITED.has(path)) return;
+    const query = request.url.indexOf('?');
+    if (UNLIMITED.has(query < 0 ? request.url : request.url.slice(0, query))) return done();
     const limits: RateLimit[] = [{ key: `ip:${request.ip}`, limit: config.RATE_LIMIT_IP_PER_MINUTE, periodMs: MINUTE_MS }];
     const apiKey = request.headers['x-api-key'];
     if (typeof apiKey === 'string' && apiKey.length > 0) {
-      const id = createHash('sha256').update(apiKey).digest('hex').slice(0, 32);
-      limits.push({ key: `key:${id}`, limit: config.RATE_LIMIT_KEY_PER_MINUTE, periodMs: MINUTE_MS });
+      limits.push({ key: keyBucket(apiKey), limit: config.RATE_LIMIT_KEY_PER_MINUTE, periodMs: MINUTE_MS });
     }
-    const result = await limiter.consumeReserved(limits);
-    if (!result.allowed) {
+    if (limiter.consumeHeld(limits)) return done();
+    limiter.consumeReserved(limits).then((result) => {
+      if (result.allowed) return done();
       metrics.rateLimited.inc({ scope: 'http' });
-      return sendError(request, reply, new RateLimitedError(result.retryAfterMs / 1000));
-    }
+      void sendError(request, reply, new RateLimitedError(result.retryAfterMs / 1000));
+    }, done);
   });
 
   // Every body we accept is JSON; anything else is refused before parsing (Fastify would otherwise
   // hand text/plain bodies to the handlers as strings).
-  fastify.addHook('preParsing', async (request, reply) => {
-    if (!hasBody(request.headers)) return;
+  fastify.addHook('preParsing', (request, reply, payload, done) => {
+    if (!hasBody(request.headers)) return done(null, payload);
     const type = request.headers['content-type'] ?? '';
     if (!JSON_TYPE.test(type) && !FORM_TYPE.test(type)) {
-      return sendError(request, reply, new AppError(ErrorCode.UnsupportedMediaType, 'Send JSON with Content-Type: application/json'));
+      void sendError(request, reply, new AppError(ErrorCode.UnsupportedMediaType, 'Send JSON with Content-Type: application/json'));
+      return;
     }
+    done(null, payload);
   });
 
   // `curl -d '{"player_id": …}'` without -H sends JSON labelled as a form (the seed docs do this):
@@ -67,20 +86,22 @@ export function installHttpHooks(app: NestFastifyApplication, config: AppConfig)
 
   // Runs after parsing and before Nest: a hostile `[[[[…` body would otherwise overflow the stack of
   // class-transformer inside the ValidationPipe and surface as a 500.
-  fastify.addHook('preValidation', async (request, reply) => {
+  fastify.addHook('preValidation', (request, reply, done) => {
     if (jsonDepth(request.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
-      return sendError(
+      void sendError(
         request,
         reply,
         new AppError(ErrorCode.ValidationFailed, 'The request is not valid', [
           { field: 'body', message: `the body nests objects and arrays deeper than ${MAX_BODY_DEPTH} levels` },
         ]),
       );
+      return;
     }
+    done();
   });
 
-  fastify.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 }

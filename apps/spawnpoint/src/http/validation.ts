@@ -1,9 +1,28 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { AppError, ErrorCode, type ErrorDetail } from '@spawnpoint/shared';
+
+/**
+ * What a DTO class of a hot route may offer the global pipe: `acceptValid` answers the instance
+ * the full pipe would produce when it is sure the input is valid (typically the common flat body),
+ * and undefined otherwise. class-transformer + class-validator cost ~10 µs per request; anything
+ * not accepted here still goes through them, so every error keeps its exact shape.
+ */
+export interface FastAccepting<T> {
+  acceptValid(value: unknown): T | undefined;
+}
+
+/** The global ValidationPipe, with the `FastAccepting` shortcut for the DTOs that offer one. */
+export class AppValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const type = metadata.metatype as Partial<FastAccepting<unknown>> | undefined;
+    const accepted = type?.acceptValid?.(value);
+    return accepted === undefined ? super.transform(value, metadata) : Promise.resolve(accepted);
+  }
+}
 
 /** Unknown fields are rejected, types are checked, and every problem is reported with its field path. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

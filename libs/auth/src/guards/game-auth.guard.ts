@@ -12,6 +12,9 @@ export const GAME_AUTH_KINDS = 'spawnpoint:game-auth-kinds';
 
 export type GameRequest = FastifyRequest & { user?: GamePrincipal; principal?: GamePrincipal };
 
+type RouteHandler = ReturnType<ExecutionContext['getHandler']>;
+type RouteController = ReturnType<ExecutionContext['getClass']>;
+
 @Injectable()
 class PlayerJwtGuard extends AuthGuard(PLAYER_JWT) {
   override handleRequest<T = GamePrincipal>(error: unknown, user: T | false, info: unknown): T {
@@ -27,6 +30,8 @@ class PlayerJwtGuard extends AuthGuard(PLAYER_JWT) {
 @Injectable()
 export class GameAuthGuard implements CanActivate {
   private readonly playerJwt = new PlayerJwtGuard();
+  /** The kinds each route handler allows: a route's metadata never changes, and this runs on every request. */
+  private readonly kindsByHandler = new WeakMap<object, readonly GamePrincipalKind[]>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -34,23 +39,46 @@ export class GameAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const allowed = this.reflector.getAllAndOverride<GamePrincipalKind[]>(GAME_AUTH_KINDS, [context.getHandler(), context.getClass()]) ?? [];
+    const allowed = this.allowedKinds(context.getHandler(), context.getClass());
     const request = context.switchToHttp().getRequest<GameRequest>();
-    const principal = await this.authenticate(context, request);
-    if (!allowed.includes(principal.kind)) throw forbidden(principal.kind);
-    request.principal = principal;
+    const apiKey = request.headers['x-api-key'];
+    request.principal =
+      typeof apiKey === 'string' && apiKey.length > 0
+        ? await this.authorizeApiKey(apiKey, allowed)
+        : authorize(await this.authenticateSession(context, request), allowed);
     return true;
   }
 
-  private async authenticate(context: ExecutionContext, request: GameRequest): Promise<GamePrincipal> {
-    const apiKey = request.headers['x-api-key'];
-    if (typeof apiKey === 'string' && apiKey.length > 0) return this.apiKeys.resolve(apiKey);
+  /** The caller kinds `@GameAuth` allows on a route handler (none when it has no @GameAuth). */
+  allowedKinds(handler: RouteHandler, controller: RouteController): readonly GamePrincipalKind[] {
+    let kinds = this.kindsByHandler.get(handler);
+    if (!kinds) {
+      kinds = this.reflector.getAllAndOverride<GamePrincipalKind[] | undefined>(GAME_AUTH_KINDS, [handler, controller]) ?? [];
+      this.kindsByHandler.set(handler, kinds);
+    }
+    return kinds;
+  }
+
+  /**
+   * This guard's check of an `X-API-Key` caller, also for routes served outside Nest's pipeline
+   * (see LeaderboardHotRoutes): its principal if the kind is allowed; 401 or 403 otherwise.
+   */
+  async authorizeApiKey(apiKey: string, allowed: readonly GamePrincipalKind[]): Promise<GamePrincipal> {
+    return authorize(await this.apiKeys.resolve(apiKey), allowed);
+  }
+
+  private async authenticateSession(context: ExecutionContext, request: GameRequest): Promise<GamePrincipal> {
     if (request.headers.authorization) {
       await this.playerJwt.canActivate(context);
       return request.user as GamePrincipal;
     }
     throw new AppError(ErrorCode.Unauthorized, 'Send X-API-Key or Authorization: Bearer <session_token>');
   }
+}
+
+function authorize(principal: GamePrincipal, allowed: readonly GamePrincipalKind[]): GamePrincipal {
+  if (!allowed.includes(principal.kind)) throw forbidden(principal.kind);
+  return principal;
 }
 
 function forbidden(kind: GamePrincipalKind): AppError {
