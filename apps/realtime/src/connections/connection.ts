@@ -46,6 +46,11 @@ export abstract class Connection {
   abstract readonly transport: TransportName;
   /** The transport's own outbound buffer is over its high-water mark. */
   protected abstract congested(): boolean;
+  /**
+   * Calls `listener` once, when the transport's buffer has drained. Only while frames wait: a
+   * listener on every drain would run after every write of every delivery.
+   */
+  protected abstract onceDrained(listener: () => void): void;
   protected abstract write(frame: Frame): void;
   /** Sends `error` (with the close code) and closes: a /ws close frame carries the code and the error code as reason. */
   abstract close(closeCode: number, error: ErrorPayload): void;
@@ -55,20 +60,26 @@ export abstract class Connection {
   abstract readonly encoding: string;
 
   send(frame: Frame, priority: EventPriority): void {
-    if (this.queued === 0 && !this.congested()) {
-      this.write(frame);
-      return;
+    if (this.queued === 0) {
+      if (!this.congested()) {
+        this.write(frame);
+        return;
+      }
+      this.onceDrained(() => this.flush());
     }
     this.queues[priority]!.push(frame);
     this.queued++;
     if (this.queued > QUEUE_LIMIT) this.shed();
   }
 
-  /** Called by the transport when its buffer drains: the most urgent frames go first. */
-  protected flush(): void {
+  /** Writes queued frames, the most urgent first, until the transport is congested again. */
+  private flush(): void {
     for (const queue of this.queues) {
       while (queue.length > 0) {
-        if (this.congested()) return;
+        if (this.congested()) {
+          this.onceDrained(() => this.flush());
+          return;
+        }
         this.write(queue.shift()!);
         this.queued--;
       }

@@ -10,10 +10,18 @@ interface EncoderLike {
   encode(packet: { type: number; nsp: string; data: unknown[] }): (string | Buffer)[];
 }
 
+/**
+ * engine.io writes `wsPreEncodedFrame` as is on a WebSocket transport (and encodes the packet as
+ * usual on others): socket.io's own broadcasts frame a message once for all sockets this way.
+ */
+interface WriteOptions {
+  wsPreEncodedFrame?: Buffer[];
+}
+
 /** The parts of socket.io internals used to write a frame encoded once for many sockets (as its own broadcasts do). */
 interface SocketInternals {
-  client: { writeToEngine(packets: Frame, options: Record<string, never>): void };
-  conn: { writeBuffer: unknown[]; on(event: 'drain', listener: () => void): void };
+  client: { writeToEngine(packets: Frame, options: WriteOptions): void };
+  conn: { writeBuffer: unknown[]; once(event: 'drain', listener: () => void): void };
 }
 
 /** A Socket.IO client: the event name is the message `type`, the payload its one argument. */
@@ -29,7 +37,6 @@ export class SocketIoConnection extends Connection {
     private readonly encoder: EncoderLike,
   ) {
     super(id, identity, resumeToken);
-    (socket as unknown as SocketInternals).conn.on('drain', () => this.flush());
   }
 
   /** Socket.IO clients get the stream offset as a second argument; the SDK keeps the last one for resuming. */
@@ -44,12 +51,49 @@ export class SocketIoConnection extends Connection {
     return (this.socket as unknown as SocketInternals).conn.writeBuffer.length > HIGH_WATER_PACKETS;
   }
 
+  protected onceDrained(listener: () => void): void {
+    (this.socket as unknown as SocketInternals).conn.once('drain', listener);
+  }
+
   protected write(frame: Frame): void {
-    (this.socket as unknown as SocketInternals).client.writeToEngine(frame, {});
+    (this.socket as unknown as SocketInternals).client.writeToEngine(frame, writeOptions(frame));
   }
 
   close(closeCode: number, error: ErrorPayload): void {
     this.socket.emit(ServerEvent.Error, { ...error, close_code: closeCode });
     this.socket.disconnect(true);
   }
+}
+
+/**
+ * The options of the last frame written. A delivery writes one frame to every connection of its
+ * rooms in a row, so one remembered frame spares all but the first the WebSocket framing and the
+ * UTF-8 encoding of the payload (its text was encoded per socket before: the bulk of a broadcast).
+ */
+let last: { frame: Frame; options: WriteOptions } = { frame: '', options: {} };
+
+function writeOptions(frame: Frame): WriteOptions {
+  if (frame === last.frame) return last.options;
+  // Binary events are several packets: engine.io encodes those itself.
+  const options: WriteOptions = typeof frame === 'string' ? { wsPreEncodedFrame: webSocketTextFrame(Buffer.from(`4${frame}`)) } : {};
+  last = { frame, options };
+  return options;
+}
+
+/** An unmasked, final WebSocket text frame (RFC 6455 §5.2), as server frames are: header and payload. */
+function webSocketTextFrame(payload: Buffer): Buffer[] {
+  const length = payload.length;
+  let header: Buffer;
+  if (length < 126) {
+    header = Buffer.from([0x81, length]);
+  } else if (length < 65_536) {
+    header = Buffer.from([0x81, 126, 0, 0]);
+    header.writeUInt16BE(length, 2);
+  } else {
+    header = Buffer.alloc(10);
+    header[0] = 0x81;
+    header[1] = 127;
+    header.writeBigUInt64BE(BigInt(length), 2);
+  }
+  return [header, payload];
 }

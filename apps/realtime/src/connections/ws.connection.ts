@@ -17,8 +17,6 @@ export class WsConnection extends Connection {
     readonly socket: WebSocket,
   ) {
     super(id, identity, resumeToken);
-    // `ws` exposes no drain event of its own; its net.Socket does.
-    (socket as unknown as { _socket?: { on(event: 'drain', listener: () => void): void } })._socket?.on('drain', () => this.flush());
   }
 
   /** `{ "type": event, ...payload, "offset"? }`: payload fields sit beside `type`, as the seed protocol has them. */
@@ -32,14 +30,31 @@ export class WsConnection extends Connection {
     return this.socket.bufferedAmount > HIGH_WATER_BYTES;
   }
 
+  protected onceDrained(listener: () => void): void {
+    // `ws` exposes no drain event of its own; its net.Socket does.
+    (this.socket as unknown as { _socket?: { once(event: 'drain', listener: () => void): void } })._socket?.once('drain', listener);
+  }
+
   protected write(frame: Frame): void {
-    this.socket.send(frame);
+    if (typeof frame === 'string') this.socket.send(textBytes(frame), { binary: false });
+    else this.socket.send(frame);
   }
 
   close(closeCode: number, error: ErrorPayload): void {
     this.socket.send(wsFrame(ServerEvent.Error, { ...error, close_code: closeCode }));
     this.socket.close(closeCode, error.code);
   }
+}
+
+/**
+ * The UTF-8 bytes of the last text frame written. A delivery writes one frame to every connection
+ * of its rooms in a row: sent as bytes, the text is encoded once instead of once per socket.
+ */
+let last = { text: '', bytes: Buffer.alloc(0) };
+
+function textBytes(text: string): Buffer {
+  if (text !== last.text) last = { text, bytes: Buffer.from(text) };
+  return last.bytes;
 }
 
 export function wsFrame(event: string, payload: unknown, offset?: string): string {
