@@ -46,6 +46,8 @@ interface HostedWorld {
   /** playerId → the connections on this node watching as that player. */
   viewers: Map<string, Set<Connection>>;
   sectors: Map<string, string>;
+  /** playerId → the encoding its view was created with (fixed until it leaves the world). */
+  encodings: Map<string, Encoding>;
   emptySince: number | null;
   lastPersist: number;
 }
@@ -124,6 +126,7 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
         throw new AppError(ErrorCode.Conflict, `Cannot join ${worldId}: ${result.reason}`);
       }
       this.playerWorld.set(key(gameId, playerId), hosted);
+      hosted.encodings.set(playerId, encoding);
       hosted.emptySince = null;
     }
     await this.moveRooms(hosted, playerId);
@@ -131,11 +134,14 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
     return {
       world_id: worldId,
       player_id: playerId,
+      // Without it a client cannot tell its own entity from the others in world_state.
+      entity: hosted.world.entityOf(playerId) ?? null,
       tick_rate: s.tickRate,
       snapshot_rate: s.snapshotRate,
       world_size: s.worldSize,
       aoi_radius: s.aoiRadius,
-      encoding,
+      // A player already in the world keeps its view, and so its encoding.
+      encoding: hosted.encodings.get(playerId) ?? encoding,
     };
   }
 
@@ -190,7 +196,16 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
       onError: (error: unknown) =>
         this.logger.error(`world ${record.gameId}/${record.name} stopped: ${(error as Error).stack ?? String(error)}`),
     });
-    Object.assign(hosted, { record, world, loop, viewers, sectors: new Map(), emptySince: Date.now(), lastPersist: Date.now() });
+    Object.assign(hosted, {
+      record,
+      world,
+      loop,
+      viewers,
+      sectors: new Map(),
+      encodings: new Map(),
+      emptySince: Date.now(),
+      lastPersist: Date.now(),
+    });
     this.worlds.set(key(record.gameId, record.name), hosted);
     loop.start();
     this.logger.log(`hosting world ${record.gameId}/${record.name} (${record.module}, ${s.tickRate} Hz)`);
@@ -200,7 +215,8 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
   private route(hosted: HostedWorld, playerId: string | null, message: WorldMessage): void {
     const payload = message.binary ?? message.json;
     if (payload === undefined) return;
-    const event = message.kind as ServerEvent;
+    // A module event travels under its own name (`entity_died`), as /ws clients see it in `type`.
+    const event = (message.kind === 'event' ? (message.json as { type: string }).type : message.kind) as ServerEvent;
     const priority = SERVER_EVENT_PRIORITY[event] ?? 0;
     if (playerId !== null) {
       for (const connection of hosted.viewers.get(playerId) ?? []) connection.send(connection.encode(event, payload), priority);
@@ -313,6 +329,7 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
     const state = hosted.world.leave(playerId);
     hosted.viewers.delete(playerId);
     hosted.sectors.delete(playerId);
+    hosted.encodings.delete(playerId);
     this.playerWorld.delete(key(gameId, playerId));
     if (state) await this.saveNow(hosted.record, [{ playerId, state }]);
     await this.locations.set(gameId, playerId, { worldId: null, sector: null, team: null }).catch(() => undefined);
