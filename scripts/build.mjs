@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Build: generate the Prisma client (offline: the schema engine is never needed for `generate`),
-// then compile apps/ and libs/ to dist/ with SWC. Type checking is `npm run typecheck`.
+// compile apps/ and libs/ to dist/ with SWC, then bundle each browser app in web/ (the dashboard,
+// the demo) with Vite into dist/web/<app>, which the api role serves. Type checking is `npm run typecheck`.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -23,3 +24,9 @@ run(bin('prisma'), ['generate'], {
 });
 rmSync(`${root}dist`, { recursive: true, force: true });
 run(bin('swc'), ['apps', 'libs', '-d', 'dist', '--quiet', '--ignore', '**/*.spec.ts']);
+
+// Each web/<app> with a vite.config.ts is one bundle; the config sets its own outDir and base path.
+for (const app of readdirSync(`${root}web`, { withFileTypes: true })) {
+  const config = `web/${app.name}/vite.config.ts`;
+  if (app.isDirectory() && existsSync(`${root}${config}`)) run(bin('vite'), ['build', '--config', config, '--logLevel', 'warn']);
+}

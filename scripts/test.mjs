@@ -28,7 +28,7 @@ async function main() {
   await ensureDependencies({ signal, log });
   const steps = [['build', process.execPath, ['scripts/build.mjs']]];
   if (vitestArgs.length === 0) {
-    steps.push(['typecheck', bin('tsc'), ['-p', 'tsconfig.json']]);
+    steps.push(['typecheck', bin('tsc'), ['-p', 'tsconfig.json']], ['typecheck web', bin('tsc'), ['-p', 'web/tsconfig.json']]);
     if (ESLINT_CONFIGS.some((file) => existsSync(join(REPO, file)))) steps.push(['lint', bin('eslint'), ['.']]);
   } else {
     log('arguments given: skipping typecheck and lint');
