@@ -10,10 +10,14 @@ export function DeveloperAuth(): MethodDecorator & ClassDecorator {
   return applyDecorators(UseGuards(DeveloperAuthGuard), ApiBearerAuth('developer'));
 }
 
-/** Game endpoint: the listed caller kinds are let in, every other gets 401/403. */
+/**
+ * Game endpoint: the listed caller kinds are let in, every other gets 401/403. Where a server key
+ * is, a developer token with `X-Game-Id` (one security requirement of both schemes) is too.
+ */
 export function GameAuth(...kinds: GamePrincipalKind[]): MethodDecorator & ClassDecorator {
   const docs = [];
   if (kinds.includes('server') || kinds.includes('client')) docs.push(ApiSecurity('api-key'));
+  if (kinds.includes('server')) docs.push(ApiSecurity({ developer: [], 'game-id': [] }));
   if (kinds.includes('player')) docs.push(ApiBearerAuth('session'));
   return applyDecorators(SetMetadata(GAME_AUTH_KINDS, kinds), UseGuards(GameAuthGuard), ...docs);
 }

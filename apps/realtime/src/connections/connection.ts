@@ -1,9 +1,9 @@
-import type { GamePrincipal } from '@spawnpoint/auth';
+import type { CredentialPrincipal } from '@spawnpoint/auth';
 import { EventPriority, type ErrorPayload } from '@spawnpoint/shared';
 
 /** Who a connection acts as: the authenticated principal and the player it speaks for (null = a game server). */
 export interface ConnectionIdentity {
-  principal: GamePrincipal;
+  principal: CredentialPrincipal;
   gameId: string;
   playerId: string | null;
 }

@@ -7,7 +7,7 @@ import { randomToken, sha256 } from '../crypto.js';
 import { GamesService } from '../games/games.service.js';
 import { LocalCache } from '../local-cache.js';
 import { RevocationBus } from '../revocation-bus.js';
-import type { GamePrincipal } from '../principal.js';
+import type { CredentialPrincipal } from '../principal.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 
 export type ApiKeyKindName = 'server' | 'client';
@@ -85,7 +85,7 @@ export class ApiKeysService {
   }
 
   /** Resolves a raw `X-API-Key` to the game it belongs to; 401 for unknown or revoked keys. */
-  async resolve(rawKey: string): Promise<GamePrincipal> {
+  async resolve(rawKey: string): Promise<CredentialPrincipal> {
     if (rawKey.length > MAX_KEY_LENGTH || !(rawKey.startsWith(KEY_PREFIX.server) || rawKey.startsWith(KEY_PREFIX.client))) {
       throw invalidKey();
     }

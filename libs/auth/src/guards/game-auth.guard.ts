@@ -1,16 +1,21 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { AppError, ErrorCode } from '@spawnpoint/shared';
+import { AppError, ErrorCode, NotFoundError } from '@spawnpoint/shared';
 import type { FastifyRequest } from 'fastify';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import type { GamePrincipal, GamePrincipalKind } from '../principal.js';
+import { GamesService } from '../games/games.service.js';
+import type { DeveloperPrincipal, GamePrincipal, GamePrincipalKind } from '../principal.js';
+import { DeveloperAuthGuard } from './developer-auth.guard.js';
 import { jwtFailure } from './jwt-failure.js';
 import { PLAYER_JWT } from './player-jwt.strategy.js';
 
 export const GAME_AUTH_KINDS = 'spawnpoint:game-auth-kinds';
 
-export type GameRequest = FastifyRequest & { user?: GamePrincipal; principal?: GamePrincipal };
+export type GameRequest = FastifyRequest & { user?: GamePrincipal | DeveloperPrincipal; principal?: GamePrincipal };
+
+/** With a developer token, names the game the developer acts on (the dashboard sends both). */
+export const GAME_ID_HEADER = 'x-game-id';
 
 type RouteHandler = ReturnType<ExecutionContext['getHandler']>;
 type RouteController = ReturnType<ExecutionContext['getClass']>;
@@ -24,18 +29,22 @@ class PlayerJwtGuard extends AuthGuard(PLAYER_JWT) {
 }
 
 /**
- * Resolves the caller of a game endpoint from `X-API-Key` (server or client key) or
- * `Authorization: Bearer <session token>`, then checks it is one of the kinds the route allows.
+ * Resolves the caller of a game endpoint from `X-API-Key` (server or client key),
+ * `Authorization: Bearer <session token>`, or `Authorization: Bearer <developer token>` with
+ * `X-Game-Id` (a developer acting on its own game, with server rights), then checks it is one of
+ * the kinds the route allows.
  */
 @Injectable()
 export class GameAuthGuard implements CanActivate {
   private readonly playerJwt = new PlayerJwtGuard();
+  private readonly developerJwt = new DeveloperAuthGuard();
   /** The kinds each route handler allows: a route's metadata never changes, and this runs on every request. */
   private readonly kindsByHandler = new WeakMap<object, readonly GamePrincipalKind[]>();
 
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly games: GamesService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -68,11 +77,20 @@ export class GameAuthGuard implements CanActivate {
   }
 
   private async authenticateSession(context: ExecutionContext, request: GameRequest): Promise<GamePrincipal> {
+    const gameId = request.headers[GAME_ID_HEADER];
+    if (gameId !== undefined) return this.authenticateDeveloper(context, request, gameId);
     if (request.headers.authorization) {
       await this.playerJwt.canActivate(context);
       return request.user as GamePrincipal;
     }
     throw new AppError(ErrorCode.Unauthorized, 'Send X-API-Key or Authorization: Bearer <session_token>');
+  }
+
+  private async authenticateDeveloper(context: ExecutionContext, request: GameRequest, gameId: string | string[]): Promise<GamePrincipal> {
+    await this.developerJwt.canActivate(context);
+    const { developerId } = request.user as DeveloperPrincipal;
+    if (typeof gameId !== 'string') throw new NotFoundError('Game');
+    return this.games.actAs(developerId, gameId);
   }
 }
 

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type TestApp } from './support/app.js';
+import { createStudio, deviceLogin, type SignedInPlayer, type Studio } from './support/fixtures.js';
+import { ownRedisPrefix } from './support/worlds.js';
+
+// What the developer dashboard calls: game endpoints with a developer token and X-Game-Id, and the
+// read-only views built for it. Every view is checked for tenant isolation from the outside.
+describe('dashboard API', () => {
+  let t: TestApp;
+  let a: Studio;
+  let b: Studio;
+  let playerA: SignedInPlayer;
+  let playerB: SignedInPlayer;
+  /** Headers of developer A acting on its game. */
+  let devA: Record<string, string>;
+  beforeAll(async () => {
+    t = await startApp(ownRedisPrefix('dashboard'));
+    [a, b] = await Promise.all([createStudio(t), createStudio(t)]);
+    [playerA, playerB] = await Promise.all([deviceLogin(t, a.clientKey), deviceLogin(t, b.clientKey)]);
+    devA = { authorization: `Bearer ${a.token}`, 'x-game-id': a.gameId };
+  });
+  afterAll(() => t.close());
+
+  describe('developer token with X-Game-Id', () => {
+    describe('GET /players', () => {
+      it('lists the players of the developer’s own game, as a server key would', async () => {
+        const res = await t.http.get('/players?limit=100').set(devA).expect(200);
+        const ids = res.body.players.map((p: { id: string }) => p.id);
+        expect(ids).toContain(playerA.id);
+        expect(ids).not.toContain(playerB.id);
+      });
+
+      it('answers another developer’s game with 404', async () => {
+        const res = await t.http
+          .get('/players')
+          .set({ authorization: `Bearer ${a.token}`, 'x-game-id': b.gameId })
+          .expect(404);
+        expect(res.body.error.code).toBe('not_found');
+      });
+
+      it('answers an unknown or malformed game id with 404', async () => {
+        await t.http
+          .get('/players')
+          .set({ authorization: `Bearer ${a.token}`, 'x-game-id': '00000000-0000-4000-8000-000000000000' })
+          .expect(404);
+        await t.http
+          .get('/players')
+          .set({ authorization: `Bearer ${a.token}`, 'x-game-id': 'not-a-game' })
+          .expect(404);
+      });
+
+      it('answers a bad token, or a player session, with X-Game-Id with 401', async () => {
+        const bad = await t.http.get('/players').set({ authorization: 'Bearer nope', 'x-game-id': a.gameId }).expect(401);
+        expect(bad.body.error.code).toBe('invalid_token');
+        await t.http
+          .get('/players')
+          .set({ authorization: `Bearer ${playerA.sessionToken}`, 'x-game-id': a.gameId })
+          .expect(401);
+        await t.http.get('/players').set({ 'x-game-id': a.gameId }).expect(401);
+      });
+
+      it('leaves a player session without X-Game-Id a player session (403 on a server endpoint)', async () => {
+        const res = await t.http.get('/players').set('authorization', `Bearer ${playerA.sessionToken}`).expect(403);
+        expect(res.body.error.code).toBe('forbidden');
+        await t.http.get('/players/me').set('authorization', `Bearer ${playerA.sessionToken}`).expect(200);
+      });
+
+      it('refuses a developer token without X-Game-Id on a game endpoint', async () => {
+        await t.http.get('/players').set('authorization', `Bearer ${a.token}`).expect(401);
+      });
+    });
+
+    describe('POST /players/:playerId/ban', () => {
+      it('bans and unbans a player of the developer’s game, and only of it', async () => {
+        const victim = await deviceLogin(t, a.clientKey);
+        const res = await t.http.post(`/players/${victim.id}/ban`).set(devA).expect(200);
+        expect(res.body.banned).toBe(true);
+        await t.http.get('/players/me').set('authorization', `Bearer ${victim.sessionToken}`).expect(401);
+        await t.http.post(`/players/${victim.id}/unban`).set(devA).expect(200);
+        await t.http.post(`/players/${playerB.id}/ban`).set(devA).expect(404);
+      });
+    });
+
+    describe('GET /players/:playerId/storage/:collection/:key', () => {
+      it('reads a document of the developer’s game, whatever its read access', async () => {
+        await t.http
+          .put(`/players/${playerA.id}/storage/secrets/vault`)
+          .set('x-api-key', a.serverKey)
+          .send({ value: { gold: 5 }, read: 'none' })
+          .expect(200);
+        const res = await t.http.get(`/players/${playerA.id}/storage/secrets/vault`).set(devA).expect(200);
+        expect(res.body.value).toEqual({ gold: 5 });
+        await t.http
+          .get(`/players/${playerA.id}/storage/secrets/vault`)
+          .set({ authorization: `Bearer ${b.token}`, 'x-game-id': a.gameId })
+          .expect(404);
+      });
+    });
+  });
+});
