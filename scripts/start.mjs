@@ -63,6 +63,8 @@ async function runApp({ databaseUrl, redisUrl }) {
   if (await waitUntilReady(() => running)) {
     console.log(`
   Spawnpoint is ready
+    Dashboard  http://localhost:${port}/dashboard/
+    Demo       http://localhost:${port}/demo/ (the dashboard's worlds page links it with a key)
     API        http://localhost:${port}
     Docs       http://localhost:${port}/docs
     Realtime   ws://localhost:${port} (Socket.IO) · ws://localhost:${port}/ws (plain WebSocket, JSON)
