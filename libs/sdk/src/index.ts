@@ -1,0 +1,11 @@
+export { SpawnpointError, type SpawnpointErrorDetail } from './errors.js';
+export * from './realtime/events.js';
+export { RealtimeClient, type HandshakeCredentials, type RealtimeOptions } from './realtime/realtime-client.js';
+export { createRest, unwrap, type RestOptions, type Schemas, type SpawnpointRest } from './rest/client.js';
+export type { components, operations, paths } from './rest/schema.gen.js';
+export { SessionManager, type RefreshedTokens, type Session, type SessionManagerOptions } from './rest/session.js';
+export { Spawnpoint, type SpawnpointOptions } from './spawnpoint.js';
+export { SnapshotInterpolator, type InterpolatorOptions, type Point } from './world/interpolation.js';
+export { arenaStep, Predictor, type MoveStep, type PredictedInput, type PredictorOptions } from './world/prediction.js';
+export { WorldSession, type WorldEntity, type WorldSessionOptions, type WorldTransport } from './world/world-session.js';
+export { WorldMirror, type MirrorEntity, type MirrorResult } from '../../worlds/src/engine/mirror.js';

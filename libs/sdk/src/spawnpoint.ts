@@ -1,0 +1,91 @@
+import { RealtimeClient, type HandshakeCredentials } from './realtime/realtime-client.js';
+import { createRest, unwrap, type RestOptions, type Schemas, type SpawnpointRest } from './rest/client.js';
+import type { Session, SessionManager } from './rest/session.js';
+import { SpawnpointError } from './errors.js';
+
+export type SpawnpointOptions = RestOptions & {
+  /** Sent as `User-Agent` on sign-in (recorded with the session; browsers send their own instead). */
+  userAgent?: string;
+  /** How long a realtime request waits for its acknowledgement (default 10 s). */
+  requestTimeoutMs?: number;
+};
+
+/**
+ * The SDK's entry point: `rest` (every endpoint, typed from the OpenAPI spec), player sign-in with
+ * a client key, and `connect()` for the realtime connection with the same credentials.
+ */
+export class Spawnpoint {
+  readonly rest: SpawnpointRest;
+  readonly sessions: SessionManager;
+  private readonly userAgent: string;
+
+  constructor(private readonly options: SpawnpointOptions) {
+    ({ rest: this.rest, sessions: this.sessions } = createRest(options));
+    // The SDK also runs in Node, which has no `navigator` in the types it is checked against.
+    const browser = (globalThis as { navigator?: { userAgent: string } }).navigator;
+    this.userAgent = options.userAgent ?? browser?.userAgent ?? '@spawnpoint/sdk';
+  }
+
+  /** The signed-in player's id, or null. */
+  get playerId(): string | null {
+    return this.sessions.session?.playerId ?? null;
+  }
+
+  /** Signs in with a device id (created on first use: an anonymous player). Needs the client key. */
+  async loginDevice(deviceId: string, options: { username?: string } = {}): Promise<Schemas['SessionDto']> {
+    const header = { 'user-agent': this.userAgent };
+    return this.adopt(unwrap(await this.rest.POST('/auth/device', { params: { header }, body: { device_id: deviceId, ...options } })));
+  }
+
+  /** Signs in with the game's own player id (it becomes the player id). */
+  async loginCustom(customId: string, options: { username?: string } = {}): Promise<Schemas['SessionDto']> {
+    const header = { 'user-agent': this.userAgent };
+    return this.adopt(unwrap(await this.rest.POST('/auth/custom', { params: { header }, body: { custom_id: customId, ...options } })));
+  }
+
+  /** Signs in with an email and password. */
+  async loginEmail(email: string, password: string): Promise<Schemas['SessionDto']> {
+    const header = { 'user-agent': this.userAgent };
+    return this.adopt(unwrap(await this.rest.POST('/auth/email/login', { params: { header }, body: { email, password } })));
+  }
+
+  /** Creates a player with an email and password and signs it in. */
+  async signupEmail(body: Schemas['EmailSignupDto']): Promise<Schemas['SessionDto']> {
+    const header = { 'user-agent': this.userAgent };
+    return this.adopt(unwrap(await this.rest.POST('/auth/email/signup', { params: { header }, body })));
+  }
+
+  /** Ends the session on the server (its tokens stop working at once) and forgets it. */
+  async logout(): Promise<void> {
+    if (!this.sessions.session) return;
+    unwrap(await this.rest.POST('/auth/logout', { body: {} }));
+    this.sessions.set(null);
+  }
+
+  /**
+   * Opens the realtime connection: as the signed-in player, else with the API key (a server key:
+   * the game server; `playerId` with a server key: acting for that player).
+   */
+  connect(options: { playerId?: string } = {}): Promise<RealtimeClient> {
+    return RealtimeClient.connect({
+      url: this.options.url,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      credentials: () => this.handshakeCredentials(options.playerId),
+      refreshSession: () => this.sessions.refresh(),
+    });
+  }
+
+  private async handshakeCredentials(playerId?: string): Promise<HandshakeCredentials> {
+    const token = await this.sessions.token();
+    if (token) return { token };
+    if (!this.options.apiKey) throw new SpawnpointError('unauthorized', 'Sign in or give an API key before connecting');
+    return playerId ? { api_key: this.options.apiKey, player_id: playerId } : { api_key: this.options.apiKey };
+  }
+
+  private adopt(session: Schemas['SessionDto']): Schemas['SessionDto'] {
+    this.sessions.setFromTokens({ ...session, player_id: session.player.id });
+    return session;
+  }
+}
+
+export type { Session };
