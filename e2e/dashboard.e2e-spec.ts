@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.js';
 import { createStudio, deviceLogin, type SignedInPlayer, type Studio } from './support/fixtures.js';
-import { ownRedisPrefix } from './support/worlds.js';
+import { ownRedisPrefix, WorldClient, WorldsApi } from './support/worlds.js';
 
 // What the developer dashboard calls: game endpoints with a developer token and X-Game-Id, and the
 // read-only views built for it. Every view is checked for tenant isolation from the outside.
@@ -20,6 +20,11 @@ describe('dashboard API', () => {
     devA = { authorization: `Bearer ${a.token}`, 'x-game-id': a.gameId };
   });
   afterAll(() => t.close());
+
+  /** GETs `path` as developer A acting on its game, expecting 200. */
+  async function asDevA(path: string): Promise<Record<string, unknown>> {
+    return (await t.http.get(path).set(devA).expect(200)).body as Record<string, unknown>;
+  }
 
   describe('developer token with X-Game-Id', () => {
     describe('GET /players', () => {
@@ -94,6 +99,61 @@ describe('dashboard API', () => {
           .get(`/players/${playerA.id}/storage/secrets/vault`)
           .set({ authorization: `Bearer ${b.token}`, 'x-game-id': a.gameId })
           .expect(404);
+      });
+    });
+  });
+
+  describe('/worlds', () => {
+    describe('GET /worlds/:name/entities', () => {
+      type Entity = { id: number; x: number; y: number; kind: string; player_id: string | null };
+
+      it('shows every entity of a running world with its kind and player, about a second old', async () => {
+        await new WorldsApi(t, a.serverKey).start({ name: 'map-1', world_size: 500, tick_rate: 20, module_options: { bots: 3 } });
+        const client = await WorldClient.connect(t.url, 'socket.io', { token: playerA.sessionToken });
+        try {
+          await client.call('join_world', { world_id: 'map-1' });
+          let body = await asDevA('/worlds/map-1/entities');
+          // The snapshot before the join may still be the latest one for up to a second.
+          for (let i = 0; i < 30 && (body.entities as Entity[]).length < 4; i++) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            body = await asDevA('/worlds/map-1/entities');
+          }
+          expect(body).toMatchObject({ world_size: 500, truncated: false, total: 4 });
+          expect(body.tick as number).toBeGreaterThan(0);
+          expect(Date.now() - Date.parse(body.taken_at as string)).toBeLessThan(2_500);
+          const entities = body.entities as Entity[];
+          expect(entities.filter((e) => e.kind === 'bot' && e.player_id === null)).toHaveLength(3);
+          expect(entities.filter((e) => e.kind === 'player')).toEqual([expect.objectContaining({ player_id: playerA.id })]);
+          for (const e of entities) {
+            expect(e.x).toBeGreaterThanOrEqual(0);
+            expect(e.x).toBeLessThanOrEqual(500);
+            expect(e.y).toBeGreaterThanOrEqual(0);
+            expect(e.y).toBeLessThanOrEqual(500);
+          }
+        } finally {
+          client.close();
+        }
+      });
+
+      it('cuts a crowded world at 2,000 entities and says so', async () => {
+        await new WorldsApi(t, a.serverKey).start({ name: 'crowd', world_size: 1000, tick_rate: 5, module_options: { bots: 2100 } });
+        const body = await asDevA('/worlds/crowd/entities');
+        expect(body).toMatchObject({ truncated: true, total: 2100 });
+        expect(body.entities).toHaveLength(2000);
+      });
+
+      it('answers another game’s world, or a stopped one, with 404', async () => {
+        await t.http.get('/worlds/map-1/entities').set('x-api-key', b.serverKey).expect(404);
+        await t.http
+          .get('/worlds/map-1/entities')
+          .set({ authorization: `Bearer ${b.token}`, 'x-game-id': b.gameId })
+          .expect(404);
+        await t.http.delete('/worlds/crowd').set(devA).expect(204);
+        await t.http.get('/worlds/crowd/entities').set(devA).expect(404);
+      });
+
+      it('is refused to a player session with 403', async () => {
+        await t.http.get('/worlds/map-1/entities').set('authorization', `Bearer ${playerA.sessionToken}`).expect(403);
       });
     });
   });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, NotFoundError } from '@spawnpoint/shared';
 import { WorldModuleRegistry } from './engine/module-registry.js';
 import { WORLD_DEFAULTS } from './engine/world.js';
-import { WorldRegistry, type WorldLiveStats } from './world-registry.js';
+import { WorldRegistry, type WorldEntitySnapshot, type WorldLiveStats } from './world-registry.js';
 import { WorldsRepository, type WorldDefinitionSettings, type WorldRecord } from './worlds.repository.js';
 
 export interface CreateWorldInput {
@@ -22,6 +22,16 @@ export interface WorldView {
   record: WorldRecord;
   live: WorldLiveStats | null;
 }
+
+export interface WorldEntitiesView {
+  record: WorldRecord;
+  /** Null when the host wrote none within the wait (the world is not hosted yet). */
+  snapshot: WorldEntitySnapshot | null;
+}
+
+/** The first read of a world's entities waits this long for its host's first snapshot (it writes one a second). */
+const FIRST_SNAPSHOT_WAIT_MS = 1_500;
+const SNAPSHOT_POLL_MS = 100;
 
 /** How long DELETE waits for the host to save its players and let go. */
 const STOP_WAIT_MS = 5_000;
@@ -78,6 +88,22 @@ export class WorldsService {
     );
     const views = records.map((record, index) => ({ record, live: live[index] ?? null }));
     return options.hasSpace ? views.filter((v) => (v.live?.players ?? 0) < v.record.settings.maxPlayers) : views;
+  }
+
+  /**
+   * The world's entities, at most ~1 s old: each read keeps the world watched, so its host keeps
+   * writing snapshots; the first read waits for the first one.
+   */
+  async entities(gameId: string, name: string): Promise<WorldEntitiesView> {
+    const record = await this.worlds.find(gameId, name);
+    if (!record || !record.running) throw new NotFoundError('World');
+    let snapshot = await this.registry.watchEntities(gameId, name);
+    const deadline = Date.now() + FIRST_SNAPSHOT_WAIT_MS;
+    while (snapshot === null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_POLL_MS));
+      snapshot = await this.registry.watchEntities(gameId, name);
+    }
+    return { record, snapshot };
   }
 
   /** Stops the world; resolves once its host saved the players and let go (or after a bounded wait). */

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { CurrentPrincipal, GameAuth, type GamePrincipal } from '@spawnpoint/auth';
 import { WorldsService } from '@spawnpoint/worlds';
 import { ApiErrors } from '../controllers/api-errors.decorator.js';
-import { CreateWorldDto, ListWorldsQueryDto, WorldDto, WorldListDto } from './worlds.dto.js';
+import { CreateWorldDto, ListWorldsQueryDto, WorldDto, WorldEntitiesDto, WorldListDto } from './worlds.dto.js';
 
 /**
  * Hosted worlds: the seed's `POST /worlds` creates and starts one (a realtime node claims and runs
@@ -53,6 +53,19 @@ export class WorldsController {
   @ApiErrors(401, 403, 404)
   async get(@CurrentPrincipal() caller: GamePrincipal, @Param('name') name: string): Promise<WorldDto> {
     return WorldDto.from(await this.worlds.get(caller.gameId, name));
+  }
+
+  @Get(':name/entities')
+  @GameAuth('server')
+  @ApiOperation({
+    summary: 'A running world’s entities, for a map (server key or developer)',
+    description:
+      'At most about 1 s old: the world’s host writes a snapshot each second while someone reads this. The first read may take up to 1.5 s.',
+  })
+  @ApiOkResponse({ type: WorldEntitiesDto })
+  @ApiErrors(401, 403, 404)
+  async entities(@CurrentPrincipal() caller: GamePrincipal, @Param('name') name: string): Promise<WorldEntitiesDto> {
+    return WorldEntitiesDto.from(await this.worlds.entities(caller.gameId, name));
   }
 
   @Delete(':name')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { WorldView } from '@spawnpoint/worlds';
+import { WORLD_ENTITIES_MAX, type WorldEntitiesView, type WorldView } from '@spawnpoint/worlds';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
@@ -162,4 +162,43 @@ export class WorldDto {
 export class WorldListDto {
   @ApiProperty({ type: [WorldDto], description: 'Ordered by name' })
   worlds: WorldDto[];
+}
+
+export class WorldEntityDto {
+  @ApiProperty({ example: 5, description: 'Entity id, as in world_state' })
+  id: number;
+  @ApiProperty({ example: 1.5 })
+  x: number;
+  @ApiProperty({ example: 2 })
+  y: number;
+  @ApiProperty({ example: 'player', description: 'The world module’s name for the entity kind (arena: player, bot)' })
+  kind: string;
+  @ApiProperty({ type: String, nullable: true, example: 'p_Jx7…', description: 'The player controlling it; null for NPCs' })
+  player_id: string | null;
+}
+
+export class WorldEntitiesDto {
+  @ApiProperty({ description: 'The tick the snapshot was taken at (0 when the world is not hosted yet)' })
+  tick: number;
+  @ApiProperty({ example: 10_000 })
+  world_size: number;
+  @ApiProperty({ type: [WorldEntityDto], description: `At most ${WORLD_ENTITIES_MAX}` })
+  entities: WorldEntityDto[];
+  @ApiProperty({ description: `True when the world has more than ${WORLD_ENTITIES_MAX} entities (the rest are left out)` })
+  truncated: boolean;
+  @ApiProperty({ description: 'Live entities in the world' })
+  total: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the host took the snapshot (about once a second)' })
+  taken_at: string | null;
+
+  static from({ record, snapshot }: WorldEntitiesView): WorldEntitiesDto {
+    return {
+      tick: snapshot?.tick ?? 0,
+      world_size: record.settings.worldSize,
+      entities: (snapshot?.entities ?? []).map(([id, x, y, kind, playerId]) => ({ id, x, y, kind, player_id: playerId })),
+      truncated: snapshot !== null && snapshot.total > snapshot.entities.length,
+      total: snapshot?.total ?? 0,
+      taken_at: snapshot ? new Date(snapshot.at).toISOString() : null,
+    };
+  }
 }

@@ -19,10 +19,12 @@ import {
   WorldModuleRegistry,
   WorldRegistry,
   WorldsRepository,
+  WORLD_ENTITIES_MAX,
   type Encoding,
   type RawInput,
   type SavedState,
   type WorldCommand,
+  type WorldEntitySnapshot,
   type WorldMessage,
   type WorldRecord,
 } from '@spawnpoint/worlds';
@@ -277,7 +279,7 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
       const now = Date.now();
       for (const hosted of [...this.worlds.values()]) {
         const { gameId, name } = hosted.record;
-        if (!(await this.registry.heartbeat(gameId, name, NODE_ID, this.liveStats(hosted)))) {
+        if (!(await this.registry.heartbeat(gameId, name, NODE_ID, this.liveStats(hosted), () => entitySnapshot(hosted.world)))) {
           this.logger.warn(`lost the claim on world ${gameId}/${name}; stopping it here`);
           await this.unhost(hosted, false);
           continue;
@@ -424,6 +426,17 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
       overruns: stats.overruns,
     };
   }
+}
+
+/** Positions are rounded to 1/100 of a unit: plenty for a map, and half the JSON. */
+function entitySnapshot(world: World): WorldEntitySnapshot {
+  const sample = world.sampleEntities(WORLD_ENTITIES_MAX);
+  return {
+    tick: sample.tick,
+    at: Date.now(),
+    total: sample.total,
+    entities: sample.entities.map((e) => [e.id, Math.round(e.x * 100) / 100, Math.round(e.y * 100) / 100, e.kind, e.playerId]),
+  };
 }
 
 function key(gameId: string, id: string): string {

@@ -8,6 +8,8 @@ export const ArenaKind = {
   Bot: 2,
 } as const;
 
+const KIND_NAMES: Record<number, string> = { [ArenaKind.Player]: 'player', [ArenaKind.Bot]: 'bot' };
+
 export const ArenaAction = {
   None: 0,
   Attack: 1,
@@ -181,6 +183,10 @@ export class ArenaModule extends WorldModule {
     const index = store.indexOf(player.entity);
     if (index < 0) return {};
     return { x: store.x[index], y: store.y[index], hp: store.hp[index] };
+  }
+
+  override kindName(kind: number): string {
+    return KIND_NAMES[kind] ?? super.kindName(kind);
   }
 
   /** Pushes overlapping circles apart, half each, along the line between their centres. */

@@ -82,4 +82,9 @@ export abstract class WorldModule {
   }
 
   onDispose(): void {}
+
+  /** A readable name of an entity kind (the numbers are the module's own), for tools such as the dashboard's map. */
+  kindName(kind: number): string {
+    return String(kind);
+  }
 }

@@ -1,7 +1,7 @@
 // One world = one single-writer simulation. Callers (gateway, REST) only enqueue inputs and
 // join/leave between ticks; everything else happens inside `tick()`, so no locks are needed.
 import { ByteWriter, encodeChecksumBinary, encodeSnapshotBinary, encodeSnapshotJson, type ChecksumJson } from './codec.js';
-import { EntityStore } from './ecs.js';
+import { EntityStore, NO_OWNER } from './ecs.js';
 import { DEFAULT_POSITION_SCALE, InterestManager, Observer, SnapshotDelta, type Encoding } from './interest.js';
 import { DEFAULT_WORLD_MODULE, WorldModuleRegistry } from './module-registry.js';
 import { SpatialHash } from './spatial-hash.js';
@@ -77,6 +77,15 @@ export interface WorldHooks {
   registry?: WorldModuleRegistry;
   /** Critical-event saves requested by the module, delivered at the end of the tick. */
   onSave?: (playerId: string, state: SavedState) => void;
+}
+
+/** One entity as tools see it: position, the module's name for its kind, the player controlling it. */
+export interface EntitySample {
+  id: number;
+  x: number;
+  y: number;
+  kind: string;
+  playerId: string | null;
 }
 
 export type JoinResult = { ok: true; entity: number } | { ok: false; reason: string };
@@ -361,6 +370,28 @@ export class World {
       droppedInputs: this.droppedInputs,
       invalidInputs: this.invalidInputs,
     };
+  }
+
+  /**
+   * Up to `limit` live entities, in store order, and how many there are in all. For tools (the
+   * dashboard's map), called between ticks: one pass over the dense columns, nothing kept.
+   */
+  sampleEntities(limit: number): { tick: number; total: number; entities: EntitySample[] } {
+    const { dense, x, y, kind, owner, count } = this.store;
+    const n = Math.min(count, limit);
+    const entities = new Array<EntitySample>(n);
+    for (let d = 0; d < n; d++) {
+      const i = dense[d]!;
+      const slot = owner[i]!;
+      entities[d] = {
+        id: this.store.idAt(i),
+        x: x[i]!,
+        y: y[i]!,
+        kind: this.module.kindName(kind[i]!),
+        playerId: slot === NO_OWNER ? null : (this.bySlot[slot]?.id ?? null),
+      };
+    }
+    return { tick: this.tickNumber, total: count, entities };
   }
 
   /** Per-player input counters (for abuse metrics). */
