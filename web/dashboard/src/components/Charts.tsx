@@ -63,7 +63,7 @@ export function LineChart({
           </span>
         ))}
       </figcaption>
-      <svg viewBox={`-40 -8 ${width + 48} ${height + 28}`} role="img" aria-label={title}>
+      <svg viewBox={`-64 -8 ${width + 72} ${height + 28}`} role="img" aria-label={title}>
         {[0, 0.5, 1].map((fraction) => (
           <g key={fraction} className="grid">
             <line x1={0} x2={width} y1={height - fraction * height} y2={height - fraction * height} />
