@@ -1,19 +1,21 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, ApiError } from './api.js';
 
 export interface Loaded<T> {
   data?: T;
   error?: ApiError;
-  loading: boolean;
   reload: () => void;
 }
 
 /**
  * GETs `path` (skipped while it is null), again whenever it changes or `reload` is called, and every
- * `pollMs` when given. A poll never overlaps the previous one, and answers for an old path are dropped.
+ * `pollMs` when given. A poll never overlaps the previous one. An answer is shown only for the path
+ * it was asked for: after a change of path, nothing is shown (rather than another player's data) until
+ * the new answer arrives; a failed poll keeps the last data beside its error.
  */
 export function useApi<T>(path: string | null, { gameId, pollMs }: { gameId?: string; pollMs?: number } = {}): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: path !== null });
+  const key = path === null ? null : `${gameId ?? ''} ${path}`;
+  const [state, setState] = useState<{ key: string | null; data?: T; error?: ApiError }>({ key: null });
   const [generation, setGeneration] = useState(0);
   const reload = useCallback(() => setGeneration((n) => n + 1), []);
 
@@ -26,31 +28,34 @@ export function useApi<T>(path: string | null, { gameId, pollMs }: { gameId?: st
       inFlight = true;
       try {
         const data = await api<T>(path, { gameId });
-        if (current) setState({ data, loading: false });
+        if (current) setState({ key, data });
       } catch (error) {
-        if (current) setState((previous) => ({ data: previous.data, error: asApiError(error), loading: false }));
+        if (current) setState((previous) => ({ key, data: previous.key === key ? previous.data : undefined, error: asApiError(error) }));
       } finally {
         inFlight = false;
       }
     };
-    setState((previous) => ({ ...previous, loading: true }));
     void load();
     const timer = pollMs ? setInterval(() => void load(), pollMs) : undefined;
     return () => {
       current = false;
       clearInterval(timer);
     };
-  }, [path, gameId, pollMs, generation]);
+  }, [key, path, gameId, pollMs, generation]);
 
-  return { ...state, reload };
+  const fresh = state.key === key;
+  return { data: fresh ? state.data : undefined, error: fresh ? state.error : undefined, reload };
 }
 
 /** Runs one user action (a form submit, a button) and keeps its pending state and error for the UI. */
 export function useAction<A extends unknown[], R>(action: (...args: A) => Promise<R>) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<ApiError>();
+  // The latest closure, so that `run` stays one function (safe in effect dependencies) yet sees fresh state.
   const latest = useRef(action);
-  latest.current = action;
+  useLayoutEffect(() => {
+    latest.current = action;
+  });
   const run = useCallback(async (...args: A): Promise<R | undefined> => {
     setPending(true);
     setError(undefined);

@@ -164,7 +164,9 @@ export interface WorldEntities {
   tick: number;
   world_size: number;
   entities: WorldEntity[];
+  /** More than the server sends at once: `entities` holds `total` minus the rest. */
   truncated: boolean;
+  total: number;
 }
 
 export interface ChatChannel {

@@ -66,7 +66,7 @@ export function WorldMap({ gameId, name }: { gameId: string; name: string }) {
       {snapshot.data && (
         <figcaption>
           tick {snapshot.data.tick} · {snapshot.data.entities.length} entities
-          {snapshot.data.truncated && ' (the server sent only part of them)'}
+          {snapshot.data.truncated && ` shown of ${snapshot.data.total}`}
           {[...kinds].map(([kind, { count, isPlayer }]) => (
             <span key={kind} className="legend">
               <i style={{ background: colour(kind, isPlayer) }} /> {kind} {count}

@@ -84,8 +84,8 @@ function Channel({ gameId, channel }: { gameId: string; channel: string }) {
             )}{' '}
             <span className="content">{message.deleted ? 'message deleted' : message.content}</span>
             {!message.deleted && message.kind === 'chat' && (
-              <ConfirmButton confirm="Delete" onConfirm={() => void remove.run(message.id)}>
-                ✕
+              <ConfirmButton confirm="Delete now" onConfirm={() => void remove.run(message.id)}>
+                Delete
               </ConfirmButton>
             )}
           </li>
