@@ -157,4 +157,53 @@ describe('dashboard API', () => {
       });
     });
   });
+
+  describe('/games/:gameId/usage', () => {
+    describe('GET /games/:gameId/usage', () => {
+      type Point = { at: string; requests: number; client_errors: number; server_errors: number; connected_players: number };
+      const total = (points: Point[], field: keyof Omit<Point, 'at'>) => points.reduce((sum, p) => sum + p[field], 0);
+
+      it('counts the game’s requests, its 4xx and its connected players per minute', async () => {
+        const c = await createStudio(t);
+        const player = await deviceLogin(t, c.clientKey);
+        for (let i = 0; i < 3; i++) await t.http.get('/players').set('x-api-key', c.serverKey).expect(200);
+        await t.http.get('/players/nobody').set('x-api-key', c.serverKey).expect(404);
+        await t.http.get('/players').set('x-api-key', c.clientKey).expect(403);
+        const client = await WorldClient.connect(t.url, 'socket.io', { token: player.sessionToken });
+        try {
+          const res = await t.http.get(`/games/${c.gameId}/usage?minutes=5`).set('authorization', `Bearer ${c.token}`).expect(200);
+          expect(res.body.interval_seconds).toBe(60);
+          const points = res.body.points as Point[];
+          expect(points).toHaveLength(5);
+          const starts = points.map((p) => Date.parse(p.at));
+          for (const [i, at] of starts.entries()) {
+            expect(at % 60_000).toBe(0);
+            if (i > 0) expect(at - starts[i - 1]!).toBe(60_000);
+          }
+          expect(Date.now() - starts[4]!).toBeLessThan(60_000);
+          expect(total(points, 'requests')).toBe(6);
+          expect(total(points, 'client_errors')).toBe(2);
+          expect(total(points, 'server_errors')).toBe(0);
+          expect(Math.max(...points.map((p) => p.connected_players))).toBe(1);
+        } finally {
+          client.close();
+        }
+      });
+
+      it('defaults to the last 60 minutes', async () => {
+        const res = await t.http.get(`/games/${a.gameId}/usage`).set('authorization', `Bearer ${a.token}`).expect(200);
+        expect(res.body.points).toHaveLength(60);
+      });
+
+      it('refuses minutes outside 1-1440 with 400', async () => {
+        await t.http.get(`/games/${a.gameId}/usage?minutes=0`).set('authorization', `Bearer ${a.token}`).expect(400);
+        await t.http.get(`/games/${a.gameId}/usage?minutes=1441`).set('authorization', `Bearer ${a.token}`).expect(400);
+      });
+
+      it('answers another developer’s game with 404', async () => {
+        const res = await t.http.get(`/games/${a.gameId}/usage`).set('authorization', `Bearer ${b.token}`).expect(404);
+        expect(res.body.error.code).toBe('not_found');
+      });
+    });
+  });
 });

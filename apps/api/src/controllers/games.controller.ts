@@ -1,9 +1,22 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeysService, CurrentDeveloper, DeveloperAuth, GamesService, type DeveloperPrincipal } from '@spawnpoint/auth';
-import { ApiKeyDto, ApiKeyListDto, CreateApiKeyDto, CreatedApiKeyDto, CreateGameDto, GameDto, GameListDto, UpdateGameDto } from '../dto/game.dto.js';
-import { ApiErrors } from './api-errors.decorator.js';
+import { UsageService } from '@spawnpoint/observability';
 import { NotFoundError } from '@spawnpoint/shared';
+import {
+  ApiKeyDto,
+  ApiKeyListDto,
+  CreateApiKeyDto,
+  CreatedApiKeyDto,
+  CreateGameDto,
+  GameDto,
+  GameListDto,
+  UpdateGameDto,
+  UsageDto,
+  UsagePointDto,
+  UsageQueryDto,
+} from '../dto/game.dto.js';
+import { ApiErrors } from './api-errors.decorator.js';
 
 /** A malformed id can name no game, so it reads as 404 like any other unknown id. */
 const gameIdPipe = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('Game') });
@@ -16,6 +29,7 @@ export class GamesController {
   constructor(
     private readonly games: GamesService,
     private readonly apiKeys: ApiKeysService,
+    private readonly usage: UsageService,
   ) {}
 
   @Post()
@@ -73,7 +87,7 @@ export class GamesController {
   }
 
   @Get(':gameId/keys')
-  @ApiOperation({ summary: 'List a game\'s keys (prefix and last use, never the secret)' })
+  @ApiOperation({ summary: "List a game's keys (prefix and last use, never the secret)" })
   @ApiOkResponse({ type: ApiKeyListDto })
   @ApiErrors(401, 404)
   async listKeys(@CurrentDeveloper() dev: DeveloperPrincipal, @Param('gameId', gameIdPipe) gameId: string): Promise<ApiKeyListDto> {
@@ -90,5 +104,18 @@ export class GamesController {
     @Param('keyId', keyIdPipe) keyId: string,
   ): Promise<ApiKeyDto> {
     return ApiKeyDto.from(await this.apiKeys.revoke(dev.developerId, gameId, keyId));
+  }
+
+  @Get(':gameId/usage')
+  @ApiOperation({ summary: 'Requests, errors and connected players per minute, for the dashboard’s charts (up to 24 hours)' })
+  @ApiOkResponse({ type: UsageDto })
+  @ApiErrors(400, 401, 404)
+  async usageOf(
+    @CurrentDeveloper() dev: DeveloperPrincipal,
+    @Param('gameId', gameIdPipe) gameId: string,
+    @Query() query: UsageQueryDto,
+  ): Promise<UsageDto> {
+    const game = await this.games.actAs(dev.developerId, gameId);
+    return { interval_seconds: 60, points: (await this.usage.series(game.gameId, query.minutes ?? 60)).map(UsagePointDto.from) };
   }
 }

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ApiKeyView, GameView } from '@spawnpoint/auth';
+import { USAGE_MINUTES_MAX, type UsagePoint } from '@spawnpoint/observability';
+import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { NAME_MAX } from './common.dto.js';
 
@@ -70,7 +72,8 @@ export class CreateApiKeyDto {
 
   @ApiProperty({
     enum: API_KEY_KINDS,
-    description: '`server`: full access to the game\'s data (keep it secret). `client`: can only create and refresh player sessions (ships in the game client).',
+    description:
+      "`server`: full access to the game's data (keep it secret). `client`: can only create and refresh player sessions (ships in the game client).",
   })
   @IsIn(API_KEY_KINDS)
   kind: (typeof API_KEY_KINDS)[number];
@@ -113,4 +116,49 @@ export class CreatedApiKeyDto extends ApiKeyDto {
 export class ApiKeyListDto {
   @ApiProperty({ type: [ApiKeyDto] })
   keys: ApiKeyDto[];
+}
+
+export class UsageQueryDto {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: USAGE_MINUTES_MAX,
+    default: 60,
+    description: 'How many minutes back, the current one included',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(USAGE_MINUTES_MAX)
+  minutes?: number;
+}
+
+export class UsagePointDto {
+  @ApiProperty({ format: 'date-time', description: 'Start of the minute' })
+  at: string;
+  @ApiProperty({ example: 120, description: 'REST requests made with the game’s keys, sessions or as its developer' })
+  requests: number;
+  @ApiProperty({ example: 3, description: 'Of those, answered 4xx' })
+  client_errors: number;
+  @ApiProperty({ example: 0, description: 'Of those, answered 5xx' })
+  server_errors: number;
+  @ApiProperty({ example: 12, description: 'Most realtime players connected at once in that minute (sampled every few seconds)' })
+  connected_players: number;
+
+  static from(p: UsagePoint): UsagePointDto {
+    return {
+      at: p.at.toISOString(),
+      requests: p.requests,
+      client_errors: p.clientErrors,
+      server_errors: p.serverErrors,
+      connected_players: p.connectedPlayers,
+    };
+  }
+}
+
+export class UsageDto {
+  @ApiProperty({ example: 60 })
+  interval_seconds: number;
+  @ApiProperty({ type: [UsagePointDto], description: 'One per minute, oldest first; minutes without traffic are zeros' })
+  points: UsagePointDto[];
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UsageRecorder } from '@spawnpoint/observability';
 import { SERVER_EVENT_PRIORITY, EventPriority, type ServerEvent } from '@spawnpoint/shared';
 import type { Connection, Frame } from './connection.js';
 
@@ -12,6 +13,12 @@ export class ConnectionRegistry {
   private readonly connections = new Map<string, Connection>();
   private readonly rooms = new Map<string, Set<Connection>>();
   private readonly players = new Map<string, Set<Connection>>();
+  /** gameId → distinct players connected here (the usage chart samples it). */
+  private readonly playersByGame = new Map<string, number>();
+
+  constructor(usage: UsageRecorder) {
+    usage.addPlayerSampler(() => this.playersByGame);
+  }
 
   get size(): number {
     return this.connections.size;
@@ -20,14 +27,20 @@ export class ConnectionRegistry {
   add(connection: Connection): void {
     this.connections.set(connection.id, connection);
     const { gameId, playerId } = connection.identity;
-    if (playerId !== null) addTo(this.players, playerKey(gameId, playerId), connection);
+    if (playerId !== null && addTo(this.players, playerKey(gameId, playerId), connection)) {
+      this.playersByGame.set(gameId, (this.playersByGame.get(gameId) ?? 0) + 1);
+    }
   }
 
   remove(connection: Connection): void {
     if (!this.connections.delete(connection.id)) return;
     for (const room of connection.rooms) this.leaveOne(connection, room);
     const { gameId, playerId } = connection.identity;
-    if (playerId !== null) removeFrom(this.players, playerKey(gameId, playerId), connection);
+    if (playerId !== null && removeFrom(this.players, playerKey(gameId, playerId), connection)) {
+      const left = (this.playersByGame.get(gameId) ?? 1) - 1;
+      if (left === 0) this.playersByGame.delete(gameId);
+      else this.playersByGame.set(gameId, left);
+    }
   }
 
   /** Returns the rooms the connection was not in yet. */
@@ -111,15 +124,21 @@ function playerKey(gameId: string, playerId: string): string {
   return `${gameId}|${playerId}`;
 }
 
-function addTo<K>(index: Map<K, Set<Connection>>, key: K, connection: Connection): void {
+/** True when `key` had no connection before. */
+function addTo<K>(index: Map<K, Set<Connection>>, key: K, connection: Connection): boolean {
   let set = index.get(key);
+  const first = !set;
   if (!set) index.set(key, (set = new Set()));
   set.add(connection);
+  return first;
 }
 
-function removeFrom<K>(index: Map<K, Set<Connection>>, key: K, connection: Connection): void {
+/** True when `key` has no connection left. */
+function removeFrom<K>(index: Map<K, Set<Connection>>, key: K, connection: Connection): boolean {
   const set = index.get(key);
-  if (!set) return;
+  if (!set) return false;
   set.delete(connection);
-  if (set.size === 0) index.delete(key);
+  if (set.size > 0) return false;
+  index.delete(key);
+  return true;
 }

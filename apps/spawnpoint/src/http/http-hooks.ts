@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@spawnpoint/config';
-import { MetricsService } from '@spawnpoint/observability';
+import type { GameRequest } from '@spawnpoint/auth';
+import { MetricsService, UsageRecorder } from '@spawnpoint/observability';
 import { RateLimiter, type RateLimit } from '@spawnpoint/redis';
 import { AppError, ErrorCode, jsonDepth, MAX_BODY_DEPTH, RateLimitedError } from '@spawnpoint/shared';
 import { createHash } from 'node:crypto';
@@ -20,8 +21,8 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
 const KEY_BUCKETS_MAX = 1000;
 
 /**
- * Fastify-level plumbing every role shares: request ids on responses, Prometheus timings, and
- * rate limits per IP and per API key held in Redis for all processes. (Errors Fastify raises
+ * Fastify-level plumbing every role shares: request ids on responses, Prometheus timings, per-game
+ * usage counts, and rate limits per IP and per API key held in Redis for all processes. (Errors Fastify raises
  * itself — bad JSON, body too large, unknown routes — reach Nest's handlers and so HttpErrorFilter.)
  *
  * These run on every request, so they are callback-style hooks (an async hook costs Fastify a
@@ -32,6 +33,7 @@ export function installHttpHooks(app: NestFastifyApplication, config: AppConfig)
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
   const limiter = app.get(RateLimiter);
+  const usage = app.get(UsageRecorder);
   const keyBuckets = new Map<string, string>();
   const keyBucket = (apiKey: string): string => {
     let bucket = keyBuckets.get(apiKey);
@@ -102,6 +104,9 @@ export function installHttpHooks(app: NestFastifyApplication, config: AppConfig)
 
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    // A request counts toward a game's usage once its caller resolved to that game (GameAuthGuard).
+    const principal = (request as GameRequest).principal;
+    if (principal !== undefined) usage.recordRequest(principal.gameId, reply.statusCode);
     done();
   });
 }

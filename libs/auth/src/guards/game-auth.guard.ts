@@ -51,10 +51,13 @@ export class GameAuthGuard implements CanActivate {
     const allowed = this.allowedKinds(context.getHandler(), context.getClass());
     const request = context.switchToHttp().getRequest<GameRequest>();
     const apiKey = request.headers['x-api-key'];
-    request.principal =
+    const principal =
       typeof apiKey === 'string' && apiKey.length > 0
-        ? await this.authorizeApiKey(apiKey, allowed)
-        : authorize(await this.authenticateSession(context, request), allowed);
+        ? await this.apiKeys.resolve(apiKey)
+        : await this.authenticateSession(context, request);
+    // Set before the kind check: a refused call still counts toward its game's usage (4xx).
+    request.principal = principal;
+    authorize(principal, allowed);
     return true;
   }
 
