@@ -206,4 +206,52 @@ describe('dashboard API', () => {
       });
     });
   });
+
+  describe('/players', () => {
+    describe('GET /players?query=', () => {
+      let d: Studio;
+      beforeAll(async () => {
+        d = await createStudio(t);
+        const custom = (customId: string, username?: string) =>
+          t.http.post('/auth/custom').set('x-api-key', d.clientKey).send({ custom_id: customId, username }).expect(201);
+        await custom('Alpha-1');
+        await custom('zeta-9', 'ALPHAbet');
+        await custom('beta-2', 'bravo');
+      });
+      const search = async (query: string, extra = '') => {
+        const res = await t.http
+          .get(`/players?query=${encodeURIComponent(query)}${extra}`)
+          .set('x-api-key', d.serverKey)
+          .expect(200);
+        return res.body as { players: { id: string }[]; next_cursor: string | null };
+      };
+
+      it('finds players by a prefix of their id or username, in any case', async () => {
+        expect((await search('alp')).players.map((p) => p.id)).toEqual(['Alpha-1', 'zeta-9']);
+        expect((await search('BETA')).players.map((p) => p.id)).toEqual(['beta-2']);
+        expect((await search('pha')).players).toEqual([]);
+      });
+
+      it('takes LIKE wildcards literally', async () => {
+        expect((await search('%')).players).toEqual([]);
+        expect((await search('_')).players).toEqual([]);
+      });
+
+      it('pages a search with the cursor', async () => {
+        const first = await search('a', '&limit=1');
+        expect(first.players.map((p) => p.id)).toEqual(['Alpha-1']);
+        const second = await search('a', `&limit=1&cursor=${first.next_cursor}`);
+        expect(second.players.map((p) => p.id)).toEqual(['zeta-9']);
+        expect(second.next_cursor).toBeNull();
+      });
+
+      it('searches only the caller’s game', async () => {
+        const res = await t.http
+          .get('/players?query=alpha')
+          .set({ authorization: `Bearer ${a.token}`, 'x-game-id': a.gameId })
+          .expect(200);
+        expect(res.body.players).toEqual([]);
+      });
+    });
+  });
 });

@@ -12,7 +12,10 @@ export class PlayersRepository {
   }
 
   async findByDevice(gameId: string, deviceId: string): Promise<Player | null> {
-    const device = await this.prisma.playerDevice.findUnique({ where: { gameId_deviceId: { gameId, deviceId } }, include: { player: true } });
+    const device = await this.prisma.playerDevice.findUnique({
+      where: { gameId_deviceId: { gameId, deviceId } },
+      include: { player: true },
+    });
     return device?.player ?? null;
   }
 
@@ -91,14 +94,15 @@ export class PlayersRepository {
     await this.prisma.player.updateMany({ where: { gameId, id }, data: { lastSeenAt: new Date() } });
   }
 
-  /** Keyset page ordered by id; `query` matches id or username prefix. */
+  /** Keyset page ordered by id; `query` matches a prefix of the id or the username, in any case. */
   list(gameId: string, options: { after?: string; limit: number; query?: string }): Promise<Player[]> {
-    const q = options.query;
+    // Prisma puts `startsWith` into a LIKE pattern as given: its wildcards must match only themselves.
+    const q = options.query?.replace(/[\\%_]/g, '\\$&');
     return this.prisma.player.findMany({
       where: {
         gameId,
         ...(options.after ? { id: { gt: options.after } } : {}),
-        ...(q ? { OR: [{ id: { startsWith: q } }, { username: { startsWith: q, mode: 'insensitive' } }] } : {}),
+        ...(q ? { OR: [{ id: { startsWith: q, mode: 'insensitive' } }, { username: { startsWith: q, mode: 'insensitive' } }] } : {}),
       },
       orderBy: { id: 'asc' },
       take: options.limit,

@@ -2,7 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, GameAuth, type GamePrincipal } from '@spawnpoint/auth';
 import { PlayersService } from '@spawnpoint/players';
-import { ListPlayersQueryDto, PlayerDto, PlayerListDto, PlayerSessionDto, PlayerSessionListDto, UpdatePlayerDto } from '../dto/player.dto.js';
+import {
+  ListPlayersQueryDto,
+  PlayerDto,
+  PlayerListDto,
+  PlayerSessionDto,
+  PlayerSessionListDto,
+  UpdatePlayerDto,
+} from '../dto/player.dto.js';
 import { ApiErrors } from './api-errors.decorator.js';
 
 type PlayerCaller = GamePrincipal & { kind: 'player' };
@@ -23,20 +30,22 @@ export class PlayersController {
 
   @Patch('me')
   @GameAuth('player')
-  @ApiOperation({ summary: 'Change the signed-in player\'s username or display name' })
+  @ApiOperation({ summary: "Change the signed-in player's username or display name" })
   @ApiOkResponse({ type: PlayerDto })
   @ApiErrors(400, 401, 403, 409)
   async updateMe(@CurrentPrincipal() caller: PlayerCaller, @Body() body: UpdatePlayerDto): Promise<PlayerDto> {
-    return PlayerDto.from(await this.players.update(caller.gameId, caller.playerId, { username: body.username, displayName: body.display_name }));
+    return PlayerDto.from(
+      await this.players.update(caller.gameId, caller.playerId, { username: body.username, displayName: body.display_name }),
+    );
   }
 
   @Get()
   @GameAuth('server')
-  @ApiOperation({ summary: 'List the game\'s players, by id, with an optional id/username prefix search' })
+  @ApiOperation({ summary: "List the game's players, by id, with an optional case-insensitive id/username prefix search" })
   @ApiOkResponse({ type: PlayerListDto })
   @ApiErrors(400, 401, 403)
   async list(@CurrentPrincipal() caller: GamePrincipal, @Query() query: ListPlayersQueryDto): Promise<PlayerListDto> {
-    const page = await this.players.list(caller.gameId, { after: query.cursor, limit: query.limit ?? 50, query: query.q });
+    const page = await this.players.list(caller.gameId, { after: query.cursor, limit: query.limit ?? 50, query: query.query ?? query.q });
     return { players: page.players.map(PlayerDto.from), next_cursor: page.next };
   }
 
@@ -52,7 +61,7 @@ export class PlayersController {
 
   @Get(':playerId/sessions')
   @GameAuth('server')
-  @ApiOperation({ summary: 'A player\'s recent sessions' })
+  @ApiOperation({ summary: "A player's recent sessions" })
   @ApiOkResponse({ type: PlayerSessionListDto })
   @ApiErrors(401, 403, 404)
   async sessions(@CurrentPrincipal() caller: GamePrincipal, @Param('playerId') playerId: string): Promise<PlayerSessionListDto> {

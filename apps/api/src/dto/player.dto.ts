@@ -130,7 +130,13 @@ export class ListPlayersQueryDto {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Prefix of a player id or username' })
+  @ApiPropertyOptional({ description: 'Prefix of a player id or username, any case' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  query?: string;
+
+  @ApiPropertyOptional({ description: 'The same as `query` (its earlier name)' })
   @IsOptional()
   @IsString()
   @Length(1, 64)
