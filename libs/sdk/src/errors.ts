@@ -24,7 +24,8 @@ export class SpawnpointError extends Error {
     /** Seconds to wait before retrying (`rate_limited` over REST). */
     readonly retryAfter: number | null = null,
   ) {
-    super(message);
+    // The details go into the message too: an uncaught error then says which field was wrong.
+    super(details.length ? `${message}: ${details.map((d) => (d.field ? `${d.field} ${d.message}` : d.message)).join('; ')}` : message);
   }
 
   /** The error a REST response stands for; a body that is not the platform's error shape (a proxy's page) becomes `internal_error`. */
