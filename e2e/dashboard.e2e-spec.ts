@@ -254,4 +254,60 @@ describe('dashboard API', () => {
       });
     });
   });
+
+  describe('/players/:playerId/storage', () => {
+    describe('GET /players/:playerId/storage', () => {
+      let owner: SignedInPlayer;
+      let other: SignedInPlayer;
+      type Page = { objects: { collection: string; key: string; value: unknown; read: string }[]; cursor: string | null };
+      const names = (page: Page) => page.objects.map((o) => `${o.collection}/${o.key}`);
+      beforeAll(async () => {
+        [owner, other] = await Promise.all([deviceLogin(t, a.clientKey), deviceLogin(t, a.clientKey)]);
+        const put = (collection: string, key: string, read: string) =>
+          t.http
+            .put(`/players/${owner.id}/storage/${collection}/${key}`)
+            .set('x-api-key', a.serverKey)
+            .send({ value: { n: key }, read })
+            .expect(200);
+        await put('inventory', 'main', 'owner');
+        await put('inventory', 'bank', 'public');
+        await put('audio', 'settings', 'none');
+        await put('profile', 'card', 'public');
+      });
+      const list = async (headers: Record<string, string>, query = '') =>
+        (await t.http.get(`/players/${owner.id}/storage${query}`).set(headers).expect(200)).body as Page;
+
+      it('pages a developer through every document, by collection then key', async () => {
+        const first = await list(devA, '?limit=3');
+        expect(names(first)).toEqual(['audio/settings', 'inventory/bank', 'inventory/main']);
+        expect(first.objects[0]).toMatchObject({ value: { n: 'settings' }, read: 'none', version: 1 });
+        const second = await list(devA, `?limit=3&cursor=${first.cursor}`);
+        expect(names(second)).toEqual(['profile/card']);
+        expect(second.cursor).toBeNull();
+      });
+
+      it('shows a player its own readable documents and others only public ones', async () => {
+        expect(names(await list({ authorization: `Bearer ${owner.sessionToken}` }))).toEqual([
+          'inventory/bank',
+          'inventory/main',
+          'profile/card',
+        ]);
+        expect(names(await list({ authorization: `Bearer ${other.sessionToken}` }))).toEqual(['inventory/bank', 'profile/card']);
+      });
+
+      it('answers another game’s player, or an unknown one, with 404', async () => {
+        await t.http.get(`/players/${owner.id}/storage`).set('x-api-key', b.serverKey).expect(404);
+        await t.http
+          .get(`/players/${owner.id}/storage`)
+          .set({ authorization: `Bearer ${b.token}`, 'x-game-id': b.gameId })
+          .expect(404);
+        await t.http.get('/players/nobody-here/storage').set(devA).expect(404);
+      });
+
+      it('refuses a cursor it did not issue with 400', async () => {
+        const res = await t.http.get(`/players/${owner.id}/storage?cursor=bm9wZQ`).set(devA).expect(400);
+        expect(res.body.error.code).toBe('validation_failed');
+      });
+    });
+  });
 });

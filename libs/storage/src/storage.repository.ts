@@ -82,6 +82,26 @@ export class StorageRepository {
     return rows.map(fromModel);
   }
 
+  /** A player's documents across collections, ordered by (collection, key), after `after`. */
+  async listAll(
+    gameId: string,
+    playerId: string,
+    options: { after?: { collection: string; key: string }; limit: number; readAccess?: StorageReadAccess[] },
+  ): Promise<StorageRecord[]> {
+    const after = options.after;
+    const rows = await this.prisma.storageObject.findMany({
+      where: {
+        gameId,
+        playerId,
+        ...(after ? { OR: [{ collection: { gt: after.collection } }, { collection: after.collection, key: { gt: after.key } }] } : {}),
+        ...(options.readAccess ? { readAccess: { in: options.readAccess } } : {}),
+      },
+      orderBy: [{ collection: 'asc' }, { key: 'asc' }],
+      take: options.limit,
+    });
+    return rows.map(fromModel);
+  }
+
   async write(gameId: string, playerId: string, input: StorageWriteInput, guard: WriteGuard): Promise<WriteOutcome> {
     const record = await writeIn(this.prisma, gameId, playerId, input, guard);
     if (record) return { ok: true, record };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { GamePrincipal } from '@spawnpoint/auth';
 import { PlayersService } from '@spawnpoint/players';
 import { AppError, ErrorCode, type ErrorDetail, NotFoundError } from '@spawnpoint/shared';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, decodeDocumentCursor, encodeCursor, encodeDocumentCursor } from './cursor.js';
 import { inspectValue, type JsonObject, type ValueProblem } from './json-value.js';
 import {
   PLAYER_DATA_COLLECTION,
@@ -94,6 +94,23 @@ export class StorageService {
     if (rows.length === 0) await this.players.get(caller.gameId, playerId);
     const page = rows.slice(0, limit);
     return { objects: page.map(objectView), next: rows.length > limit ? encodeCursor(page[page.length - 1]!.key) : null };
+  }
+
+  /** Every document of a player the caller may read, across collections, by (collection, key), with cursor paging. */
+  async listAll(caller: GamePrincipal, playerId: string, options: { cursor?: string; limit: number }): Promise<StoragePage> {
+    assertNotClient(caller);
+    const limit = Math.min(Math.max(1, Math.trunc(options.limit)), STORAGE_LIST_LIMIT_MAX);
+    const after = options.cursor === undefined ? undefined : decodeDocumentCursor(options.cursor);
+    if (after === null) throw invalid([{ field: 'cursor', message: 'cursor is not one this endpoint issued' }]);
+    const rows = await this.storage.listAll(caller.gameId, playerId, {
+      after,
+      limit: limit + 1,
+      readAccess: readableAccess(caller, playerId),
+    });
+    if (rows.length === 0) await this.players.get(caller.gameId, playerId);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { objects: page.map(objectView), next: rows.length > limit && last ? encodeDocumentCursor(last) : null };
   }
 
   async put(caller: GamePrincipal, playerId: string, write: StorageWrite): Promise<StorageObjectView> {

@@ -7,7 +7,9 @@ import { ApiErrors } from '../controllers/api-errors.decorator.js';
 import { PlayerIdPipe } from '../controllers/player-id.pipe.js';
 import {
   batchWrites,
+  ListPlayerStorageQueryDto,
   ListStorageQueryDto,
+  PlayerStorageListDto,
   PutStorageObjectDto,
   StorageAckDto,
   StorageBatchDto,
@@ -42,6 +44,20 @@ export class StorageController {
     @Body() body: StorageBatchDto,
   ): Promise<StorageBatchResultDto> {
     return { acks: (await this.storage.writeBatch(caller, playerId, batchWrites(body))).map(StorageAckDto.from) };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Every document of a player across collections, with cursor paging (a player session sees what it may read)' })
+  @ApiOkResponse({ type: PlayerStorageListDto })
+  @ApiErrors(400, 401, 403, 404)
+  async listAll(
+    @CurrentPrincipal() caller: GamePrincipal,
+    @Param('playerId', PlayerIdPipe) playerId: string,
+    @Query() query: ListPlayerStorageQueryDto,
+  ): Promise<PlayerStorageListDto> {
+    return PlayerStorageListDto.from(
+      await this.storage.listAll(caller, playerId, { cursor: query.cursor, limit: query.limit ?? STORAGE_LIST_LIMIT_DEFAULT }),
+    );
   }
 
   @Get(':collection')

@@ -163,6 +163,35 @@ export class StorageListDto {
   }
 }
 
+export class ListPlayerStorageQueryDto {
+  @ApiPropertyOptional({ description: 'The `cursor` of the previous page (opaque)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: STORAGE_LIST_LIMIT_MAX, default: STORAGE_LIST_LIMIT_DEFAULT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(STORAGE_LIST_LIMIT_MAX)
+  limit?: number;
+}
+
+export class PlayerStorageListDto {
+  @ApiProperty({ type: [StorageObjectDto], description: 'Ordered by collection, then key' })
+  objects: StorageObjectDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' })
+  cursor: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The same as `cursor`, named as in the other listings' })
+  next_cursor: string | null;
+
+  static from(page: StoragePage): PlayerStorageListDto {
+    return { objects: page.objects.map(StorageObjectDto.from), cursor: page.next, next_cursor: page.next };
+  }
+}
+
 export class StorageAckDto {
   @ApiProperty({ example: 'inventory' })
   collection: string;
