@@ -310,4 +310,38 @@ describe('dashboard API', () => {
       });
     });
   });
+
+  describe('/leaderboards/:leaderboardId/seasons', () => {
+    describe('GET /leaderboards/:leaderboardId/seasons', () => {
+      const score = (playerId: string, value: number) =>
+        t.http.post('/leaderboards/dash_kills/scores').set(devA).send({ player_id: playerId, score: value }).expect(201);
+
+      it('lists the current season then the archived ones, newest first, with their entries', async () => {
+        await score('s-one', 10);
+        await score('s-two', 20);
+        await t.http.post('/leaderboards/dash_kills/reset').set(devA).expect(200);
+        await t.http.post('/leaderboards/dash_kills/reset').set(devA).expect(200);
+        await score('s-one', 5);
+        const res = await t.http.get('/leaderboards/dash_kills/seasons').set(devA).expect(200);
+        expect(res.body.seasons).toEqual([
+          { season: 3, current: true, started_at: expect.any(String), ended_at: null, entries: 1 },
+          { season: 2, current: false, started_at: expect.any(String), ended_at: expect.any(String), entries: 0 },
+          { season: 1, current: false, started_at: expect.any(String), ended_at: expect.any(String), entries: 2 },
+        ]);
+        const [current, second, first] = res.body.seasons as { started_at: string; ended_at: string }[];
+        expect(first!.ended_at).toBe(second!.started_at);
+        expect(second!.ended_at).toBe(current!.started_at);
+      });
+
+      it('returns at most `limit` seasons', async () => {
+        const res = await t.http.get('/leaderboards/dash_kills/seasons?limit=2').set('x-api-key', a.serverKey).expect(200);
+        expect(res.body.seasons.map((s: { season: number }) => s.season)).toEqual([3, 2]);
+      });
+
+      it('answers another game’s leaderboard with 404', async () => {
+        const res = await t.http.get('/leaderboards/dash_kills/seasons').set('x-api-key', b.serverKey).expect(404);
+        expect(res.body.error.code).toBe('not_found');
+      });
+    });
+  });
 });

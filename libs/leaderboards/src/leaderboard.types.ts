@@ -112,6 +112,17 @@ export interface PlayerRank {
   rank: number;
 }
 
+/** One season of a leaderboard: the current one, or an archived one. */
+export interface SeasonView {
+  season: number;
+  current: boolean;
+  startedAt: Date;
+  /** Null for the current season. */
+  endedAt: Date | null;
+  /** Players with a record in that season. */
+  entries: number;
+}
+
 export interface PageQuery {
   limit: number;
   cursor?: string;

@@ -156,6 +156,29 @@ export class LeaderboardsRepository implements OnModuleDestroy {
     return (await this.find(gameId, id))!;
   }
 
+  /** The newest `limit` archived seasons, newest first, each with its number of records. */
+  async archivedSeasons(
+    gameId: string,
+    id: string,
+    limit: number,
+  ): Promise<Array<{ season: number; startedAt: Date; endedAt: Date; entries: number }>> {
+    const rows = await this.prisma.$queryRaw<Array<{ season: number; started_at: Date; ended_at: Date; entries: number }>>`
+      SELECT s.season, s.started_at, s.ended_at,
+             (SELECT count(*) FROM leaderboard_records r
+               WHERE r.game_id = s.game_id AND r.leaderboard_id = s.leaderboard_id AND r.season = s.season)::int AS entries
+        FROM leaderboard_seasons s
+       WHERE s.game_id = ${gameId}::uuid AND s.leaderboard_id = ${id}
+       ORDER BY s.season DESC LIMIT ${limit}`;
+    return rows.map((r) => ({ season: r.season, startedAt: r.started_at, endedAt: r.ended_at, entries: r.entries }));
+  }
+
+  async countRecords(gameId: string, id: string, season: number): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<Array<{ entries: number }>>`
+      SELECT count(*)::int AS entries FROM leaderboard_records
+       WHERE game_id = ${gameId}::uuid AND leaderboard_id = ${id} AND season = ${season}`;
+    return row?.entries ?? 0;
+  }
+
   /** Keyset page ordered by id. */
   async list(gameId: string, options: { after?: string; limit: number }): Promise<LeaderboardConfig[]> {
     const rows = await this.prisma.$queryRawUnsafe<BoardRow[]>(

@@ -15,6 +15,7 @@ import type {
   RankedEntry,
   RecordView,
   ScoreSubmission,
+  SeasonView,
   StoredRecord,
 } from './leaderboard.types.js';
 import { LeaderboardsRepository } from './leaderboards.repository.js';
@@ -83,6 +84,19 @@ export class LeaderboardsService {
     }
     await this.configs.changed(outcome.config);
     return { config: outcome.config, created: outcome.created };
+  }
+
+  /** The current season and the newest archived ones (at most `limit` in all), newest first. */
+  async seasons(gameId: string, id: string, limit: number): Promise<SeasonView[]> {
+    const config = await this.get(gameId, id);
+    const [entries, archived] = await Promise.all([
+      this.boards.countRecords(gameId, id, config.season),
+      limit > 1 ? this.boards.archivedSeasons(gameId, id, limit - 1) : [],
+    ]);
+    return [
+      { season: config.season, current: true, startedAt: config.seasonStartedAt, endedAt: null, entries },
+      ...archived.map((s) => ({ ...s, current: false })),
+    ];
   }
 
   async reset(gameId: string, id: string): Promise<LeaderboardConfig> {

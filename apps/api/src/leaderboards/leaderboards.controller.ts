@@ -15,6 +15,9 @@ import {
   ListLeaderboardsQueryDto,
   PlayerRankDto,
   RankQueryDto,
+  SeasonDto,
+  SeasonListDto,
+  SeasonsQueryDto,
   SubmitScoreDto,
 } from './leaderboards.dto.js';
 
@@ -61,6 +64,19 @@ export class LeaderboardsController {
   @ApiErrors(400, 401, 403, 404)
   async config(@CurrentPrincipal() caller: GamePrincipal, @Param('leaderboardId', LeaderboardIdPipe) id: string): Promise<LeaderboardDto> {
     return LeaderboardDto.from(await this.leaderboards.get(caller.gameId, id));
+  }
+
+  @Get(':leaderboardId/seasons')
+  @GameAuth('server', 'player')
+  @ApiOperation({ summary: "A leaderboard's seasons, newest first, with their number of entries (past ones: read with ?season=)" })
+  @ApiOkResponse({ type: SeasonListDto })
+  @ApiErrors(400, 401, 403, 404)
+  async seasons(
+    @CurrentPrincipal() caller: GamePrincipal,
+    @Param('leaderboardId', LeaderboardIdPipe) id: string,
+    @Query() query: SeasonsQueryDto,
+  ): Promise<SeasonListDto> {
+    return { seasons: (await this.leaderboards.seasons(caller.gameId, id, query.limit ?? 20)).map(SeasonDto.from) };
   }
 
   @Post(':leaderboardId/reset')

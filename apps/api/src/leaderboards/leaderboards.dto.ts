@@ -20,6 +20,7 @@ import {
   type RankedEntry,
   type RecordView,
   type ScoreSubmission,
+  type SeasonView,
   type SortOrder,
 } from '@spawnpoint/leaderboards';
 import { Type } from 'class-transformer';
@@ -398,4 +399,44 @@ export class LeaderboardListDto {
   leaderboards: LeaderboardDto[];
   @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' })
   next_cursor: string | null;
+}
+
+export const SEASONS_LIMIT_MAX = 100;
+
+export class SeasonsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: SEASONS_LIMIT_MAX, default: 20, description: 'Seasons to return, the current one included' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(SEASONS_LIMIT_MAX)
+  limit?: number;
+}
+
+export class SeasonDto {
+  @ApiProperty({ example: 3 })
+  season: number;
+  @ApiProperty({ description: 'True for the season scores go to now' })
+  current: boolean;
+  @ApiProperty({ format: 'date-time' })
+  started_at: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Null for the current season' })
+  ended_at: string | null;
+  @ApiProperty({ example: 123, description: 'Players with a score in that season' })
+  entries: number;
+
+  static from(s: SeasonView): SeasonDto {
+    return {
+      season: s.season,
+      current: s.current,
+      started_at: s.startedAt.toISOString(),
+      ended_at: s.endedAt?.toISOString() ?? null,
+      entries: s.entries,
+    };
+  }
+}
+
+export class SeasonListDto {
+  @ApiProperty({ type: [SeasonDto], description: 'Newest first: the current season, then the archived ones' })
+  seasons: SeasonDto[];
 }
