@@ -134,6 +134,37 @@ describe('TypeScript SDK', () => {
     });
   });
 
+  describe('realtime connection', () => {
+    it('refreshes the session and connects when the handshake is refused with token_expired', async () => {
+      const { sp, session, calls } = await player();
+      const { iat: _iat, ...claims } = jwt.decode(session.session_token) as Record<string, unknown>;
+      const expired = jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, process.env.JWT_SESSION_SECRET!);
+      sp.sessions.set({ ...sp.sessions.session!, sessionToken: expired, expiresAt: Date.now() + 3_600_000 });
+
+      const rt = await connect(sp);
+
+      expect(rt.connected).toBe(true);
+      expect(rt.playerId).toBe(session.player.id);
+      expect(calls.filter((path) => path === '/auth/refresh')).toHaveLength(1);
+    });
+
+    it('rejects a refused handshake with a SpawnpointError carrying the code', async () => {
+      const { sp } = await player();
+      sp.sessions.set({ ...sp.sessions.session!, sessionToken: 'not-a-token' });
+
+      await expect(sp.connect()).rejects.toMatchObject({ name: 'SpawnpointError', code: 'invalid_token' });
+    });
+
+    it('keeps the session of a guest created by connecting with the client key alone', async () => {
+      const sp = new Spawnpoint({ url: t.url, apiKey: s.clientKey });
+      const rt = await connect(sp);
+
+      expect(rt.welcome?.guest_session).toBeDefined();
+      expect(sp.playerId).toBe(rt.playerId);
+      expect(unwrap(await sp.rest.GET('/players/me')).id).toBe(rt.playerId);
+    });
+  });
+
   describe('worlds', () => {
     it.each(['binary', 'json'] as const)(
       'device login → world created by the server key → join → inputs move the own entity in the mirror (%s)',

@@ -64,7 +64,8 @@ export class Spawnpoint {
 
   /**
    * Opens the realtime connection: as the signed-in player, else with the API key (a server key:
-   * the game server; `playerId` with a server key: acting for that player).
+   * the game server, or acting for `playerId`; a client key: a new guest player, whose session is
+   * then kept like a sign-in's).
    */
   connect(options: { playerId?: string } = {}): Promise<RealtimeClient> {
     return RealtimeClient.connect({
@@ -72,6 +73,17 @@ export class Spawnpoint {
       requestTimeoutMs: this.options.requestTimeoutMs,
       credentials: () => this.handshakeCredentials(options.playerId),
       refreshSession: () => this.sessions.refresh(),
+      onWelcome: (welcome) => {
+        const guest = welcome.guest_session;
+        if (guest && welcome.player_id) {
+          this.sessions.setFromTokens({
+            session_token: guest.token,
+            refresh_token: guest.refresh_token,
+            expires_in: guest.expires_in,
+            player_id: welcome.player_id,
+          });
+        }
+      },
     });
   }
 

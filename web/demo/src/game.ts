@@ -57,8 +57,12 @@ export async function startGame(options: GameOptions): Promise<void> {
 
   playInput(world);
   const canvas = document.getElementById('arena') as HTMLCanvasElement;
+  const playing = status.textContent;
   const frame = () => {
     drawArena(canvas, world);
+    // The SDK reconnects and resumes by itself; the player only needs to know it is happening.
+    const shown = rt.closedWith ? `Disconnected: ${rt.closedWith.code}` : rt.connected ? playing : 'Reconnecting…';
+    if (status.textContent !== shown) status.textContent = shown;
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
@@ -107,8 +111,11 @@ async function leaderboard(sp: Spawnpoint, rt: RealtimeClient, world: WorldSessi
       );
       if (page.entries.length === 0) list.textContent = 'No scores yet: attack (space) a bot or a player.';
     } catch (error) {
-      if (!(error instanceof SpawnpointError) || error.code !== 'not_found') throw error;
-      list.textContent = `No leaderboard "${board}" yet: a game server creates it (PUT /leaderboards/${board} with the server key).`;
+      const code = error instanceof SpawnpointError ? error.code : String(error);
+      list.textContent =
+        code === 'not_found'
+          ? `No leaderboard "${board}" yet: a game server creates it (PUT /leaderboards/${board} with the server key).`
+          : `Leaderboard unavailable (${code}).`;
     }
   };
   let kills = 0;

@@ -26,6 +26,8 @@ export interface RealtimeOptions {
   refreshSession?: () => Promise<unknown>;
   /** How long a request waits for its acknowledgement (default 10 s). */
   requestTimeoutMs?: number;
+  /** Called with every welcome (after each reconnect too), e.g. to keep a guest's session. */
+  onWelcome?: (welcome: WelcomePayload) => void;
 }
 
 type Listener<P> = (payload: P) => void;
@@ -42,7 +44,7 @@ const WORLD_MESSAGES = new Set<string>([ServerEvent.WorldState, ServerEvent.Stat
 export class RealtimeClient {
   /** The latest welcome (a new one after every reconnect). */
   welcome: WelcomePayload | null = null;
-  /** Set when the server closed the connection for good (revoked, flooding) or `close` was called. */
+  /** Why the connection ended for good: revoked, flooding, or refused on reconnect (null while it lives or after `close`). */
   closedWith: SpawnpointError | null = null;
   private readonly socket: Socket;
   private readonly listeners = new Map<string, Set<Listener<never>>>();
@@ -51,6 +53,11 @@ export class RealtimeClient {
   private closeCode: number | null = null;
   private world: { session: WorldSession; encoding: WorldEncoding } | null = null;
   private readonly timeoutMs: number;
+  private closedByClient = false;
+  /** The first connection's outcome, until it is welcomed or refused. */
+  private connecting: { resolve: () => void; reject: (error: SpawnpointError) => void } | null = null;
+  /** One session refresh per connection attempt refused with `token_expired` (no loop if the clock is off). */
+  private refreshedForAttempt = false;
 
   private constructor(private readonly options: RealtimeOptions) {
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
@@ -63,26 +70,14 @@ export class RealtimeClient {
     });
     this.socket.onAny((event: string, payload: unknown, offset?: unknown) => this.receive(event, payload, offset));
     this.socket.on('disconnect', (reason) => this.onDisconnect(reason));
+    this.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => this.onConnectError(error));
   }
 
   /** Connects and resolves with the client once welcomed; a refused handshake rejects with its code. */
   static async connect(options: RealtimeOptions): Promise<RealtimeClient> {
     const client = new RealtimeClient(options);
     await new Promise<void>((resolve, reject) => {
-      const onWelcome = () => {
-        client.socket.off('connect_error', onError);
-        resolve();
-      };
-      const onError = (error: Error & { data?: { code?: string } }) => {
-        if (error.data?.code === 'token_expired' && client.options.refreshSession) return; // handled below: refresh, retry
-        client.socket.off(ServerEvent.Welcome, onWelcome);
-        client.socket.off('connect_error', onError);
-        client.socket.disconnect();
-        reject(refusal(error));
-      };
-      client.socket.once(ServerEvent.Welcome, onWelcome);
-      client.socket.on('connect_error', onError);
-      client.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => client.onConnectError(error));
+      client.connecting = { resolve, reject };
       client.socket.connect();
     });
     return client;
@@ -169,7 +164,7 @@ export class RealtimeClient {
 
   /** Closes the connection for good (no reconnect). */
   close(): void {
-    this.closedWith ??= new SpawnpointError('unauthorized', 'Closed by the client');
+    this.closedByClient = true;
     this.socket.disconnect();
   }
 
@@ -197,6 +192,10 @@ export class RealtimeClient {
     const reconnected = this.welcome !== null;
     this.welcome = welcome;
     this.closeCode = null;
+    this.refreshedForAttempt = false;
+    this.options.onWelcome?.(welcome);
+    this.connecting?.resolve();
+    this.connecting = null;
     // Within the grace period the server reattaches the player to its entity by itself; past it the
     // player has left the world. Joining again covers both (a rejoin of the same world spawns nothing).
     const world = this.world;
@@ -209,16 +208,41 @@ export class RealtimeClient {
     );
   }
 
+  /**
+   * A refused handshake (Socket.IO does not retry those by itself). An expired session token is
+   * refreshed and the attempt repeated once; any other refusal ends the connection.
+   */
   private onConnectError(error: Error & { data?: { code?: string } }): void {
-    if (error.data?.code !== 'token_expired' || !this.options.refreshSession) return;
-    this.options.refreshSession().then(
-      () => this.socket.connect(),
-      (refreshError: unknown) => this.emitLocal(ServerEvent.Error, refreshError),
-    );
+    // The network, not the server: Socket.IO retries by itself once connected; a first connection reports it.
+    if (error.data?.code === undefined) {
+      if (this.connecting) this.fail(new SpawnpointError('service_unavailable', `Cannot reach ${this.options.url}: ${error.message}`));
+      return;
+    }
+    if (error.data.code === 'token_expired' && this.options.refreshSession && !this.refreshedForAttempt) {
+      this.refreshedForAttempt = true;
+      this.options.refreshSession().then(
+        () => this.socket.connect(),
+        (refreshError: unknown) =>
+          this.fail(refreshError instanceof SpawnpointError ? refreshError : SpawnpointError.fromRealtime(refusalOf(error))),
+      );
+      return;
+    }
+    this.fail(SpawnpointError.fromRealtime(refusalOf(error)));
+  }
+
+  private fail(error: SpawnpointError): void {
+    this.socket.disconnect();
+    if (this.connecting) {
+      this.connecting.reject(error);
+      this.connecting = null;
+      return;
+    }
+    this.closedWith = error;
+    this.emitLocal(ServerEvent.Error, error);
   }
 
   private onDisconnect(reason: Socket.DisconnectReason): void {
-    if (this.closedWith) return;
+    if (this.closedByClient || this.closedWith) return;
     // The server ended the connection: Socket.IO will not reconnect by itself. A shutting-down node
     // means "come back" (to this or another node); a revocation or flooding means "stay away".
     if (reason === 'io server disconnect') {
@@ -237,9 +261,9 @@ export class RealtimeClient {
   }
 }
 
-/** A handshake refusal as a `SpawnpointError` (`err.data.code` is the platform's code). */
-function refusal(error: Error & { data?: { code?: string } }): SpawnpointError {
-  return SpawnpointError.fromRealtime({ code: error.data?.code ?? 'service_unavailable', message: error.message });
+/** A handshake refusal's code and message (`err.data.code` is the platform's code). */
+function refusalOf(error: Error & { data?: { code?: string } }): { code: string; message: string } {
+  return { code: error.data?.code ?? 'service_unavailable', message: error.message };
 }
 
 /** Socket.IO hands binary payloads over as ArrayBuffer (browsers) or Buffer (Node): the mirror takes a Uint8Array. */
