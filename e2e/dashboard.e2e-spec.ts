@@ -344,4 +344,66 @@ describe('dashboard API', () => {
       });
     });
   });
+
+  describe('/matchmaking', () => {
+    let matchId: string;
+    beforeAll(async () => {
+      await t.http.put('/matchmaking/modes/casual').set(devA).send({}).expect(200);
+      const queue = (playerId: string, wait = '') =>
+        t.http
+          .post(`/matchmaking/queue${wait}`)
+          .set(devA)
+          .send({ player_id: playerId, skill_rating: 1500, game_mode: 'ranked', region: 'eu' });
+      await queue('mm-one').expect(202);
+      const matched = await queue('mm-two', '?wait=10').expect(200);
+      expect(matched.body.status).toBe('matched');
+      matchId = matched.body.match.match_id;
+      await queue('mm-three').expect(202);
+    });
+
+    describe('GET /matchmaking/stats', () => {
+      it('shows per mode the tickets queued now, and the waits and matches of the last hour', async () => {
+        const res = await t.http.get('/matchmaking/stats').set(devA).expect(200);
+        expect(res.body.modes).toEqual([
+          { game_mode: 'casual', queued: 0, wait_p50_ms: null, wait_p95_ms: null, matches_last_hour: 0 },
+          { game_mode: 'ranked', queued: 1, wait_p50_ms: expect.any(Number), wait_p95_ms: expect.any(Number), matches_last_hour: 1 },
+        ]);
+        const ranked = res.body.modes[1] as { wait_p50_ms: number; wait_p95_ms: number };
+        expect(ranked.wait_p50_ms).toBeGreaterThanOrEqual(0);
+        expect(ranked.wait_p95_ms).toBeGreaterThanOrEqual(ranked.wait_p50_ms);
+        expect(ranked.wait_p95_ms).toBeLessThan(30_000);
+      });
+
+      it('shows another game nothing of this one', async () => {
+        const res = await t.http.get('/matchmaking/stats').set('x-api-key', b.serverKey).expect(200);
+        expect(res.body.modes).toEqual([]);
+      });
+
+      it('is refused to a player session with 403', async () => {
+        await t.http.get('/matchmaking/stats').set('authorization', `Bearer ${playerA.sessionToken}`).expect(403);
+      });
+    });
+
+    describe('GET /matchmaking/matches', () => {
+      it('lists the recent matches, newest first, by mode', async () => {
+        const res = await t.http.get('/matchmaking/matches?limit=20').set(devA).expect(200);
+        expect(res.body.matches).toEqual([
+          expect.objectContaining({ match_id: matchId, game_mode: 'ranked', world_id: expect.any(String), created_at: expect.any(String) }),
+        ]);
+        expect([...res.body.matches[0].players].sort()).toEqual(['mm-one', 'mm-two']);
+        const casual = await t.http.get('/matchmaking/matches?game_mode=casual').set(devA).expect(200);
+        expect(casual.body.matches).toEqual([]);
+      });
+
+      it('shows another game none of this one’s matches', async () => {
+        const res = await t.http.get('/matchmaking/matches').set('x-api-key', b.serverKey).expect(200);
+        expect(res.body.matches).toEqual([]);
+      });
+
+      it('refuses a limit outside 1-100 with 400', async () => {
+        await t.http.get('/matchmaking/matches?limit=0').set(devA).expect(400);
+        await t.http.get('/matchmaking/matches?limit=101').set(devA).expect(400);
+      });
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { PartiesModule } from '@spawnpoint/parties';
 import { PlayersModule } from '@spawnpoint/players';
 import { Matchmaker } from './matchmaker.service.js';
 import { MatchmakingMetrics } from './matchmaking-metrics.service.js';
+import { MatchmakingStatsService } from './matchmaking-stats.service.js';
 import { MatchmakingRepository } from './matchmaking.repository.js';
 import { MatchmakingService } from './matchmaking.service.js';
 import { ModeRulesService } from './mode-rules.service.js';
@@ -14,7 +15,15 @@ import { TicketWaiter } from './ticket-waiter.service.js';
  */
 @Module({
   imports: [PartiesModule, PlayersModule],
-  providers: [Matchmaker, MatchmakingMetrics, MatchmakingRepository, MatchmakingService, ModeRulesService, TicketWaiter],
-  exports: [Matchmaker, MatchmakingService, ModeRulesService],
+  providers: [
+    Matchmaker,
+    MatchmakingMetrics,
+    MatchmakingRepository,
+    MatchmakingService,
+    MatchmakingStatsService,
+    ModeRulesService,
+    TicketWaiter,
+  ],
+  exports: [Matchmaker, MatchmakingService, MatchmakingStatsService, ModeRulesService],
 })
 export class MatchmakingModule {}

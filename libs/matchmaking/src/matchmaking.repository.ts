@@ -35,6 +35,15 @@ export interface MatchRecord {
   createdAt: Date;
 }
 
+export interface ModeStats {
+  mode: string;
+  queued: number;
+  /** Null when no ticket of the mode was matched in the window. */
+  waitP50Ms: number | null;
+  waitP95Ms: number | null;
+  matches: number;
+}
+
 export interface NewTicket {
   gameId: string;
   mode: string;
@@ -152,6 +161,48 @@ export class MatchmakingRepository {
       FROM matchmaking_ticket_players p JOIN matchmaking_tickets t ON t.id = p.ticket_id
       GROUP BY t.game_id, t.mode`;
     return rows.map((r) => ({ gameId: r.game_id, mode: r.mode, queued: r.queued }));
+  }
+
+  /**
+   * Per game mode (configured, or with tickets or matches): tickets queued now, and the waits of
+   * tickets matched since `since` (queued → match formed) with the number of matches formed.
+   */
+  async modeStats(gameId: string, since: Date): Promise<ModeStats[]> {
+    const rows = await this.prisma.$queryRaw<
+      Array<{ mode: string; queued: number; wait_p50_ms: number | null; wait_p95_ms: number | null; matches: number }>
+    >`
+      WITH queued AS (
+        SELECT mode, count(*)::int AS n FROM matchmaking_tickets
+         WHERE game_id = ${gameId}::uuid AND status = 'queued' GROUP BY mode),
+      waits AS (
+        SELECT t.mode,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM m.created_at - t.created_at) * 1000) AS p50,
+               percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM m.created_at - t.created_at) * 1000) AS p95
+          FROM matches m JOIN matchmaking_tickets t ON t.match_id = m.id AND t.game_id = m.game_id
+         WHERE m.game_id = ${gameId}::uuid AND m.created_at >= ${since} GROUP BY t.mode),
+      formed AS (
+        SELECT mode, count(*)::int AS n FROM matches WHERE game_id = ${gameId}::uuid AND created_at >= ${since} GROUP BY mode),
+      modes AS (
+        SELECT mode FROM matchmaking_modes WHERE game_id = ${gameId}::uuid
+        UNION SELECT mode FROM queued UNION SELECT mode FROM formed)
+      SELECT modes.mode, coalesce(queued.n, 0) AS queued, round(waits.p50)::float8 AS wait_p50_ms,
+             round(waits.p95)::float8 AS wait_p95_ms, coalesce(formed.n, 0) AS matches
+        FROM modes
+        LEFT JOIN queued ON queued.mode = modes.mode
+        LEFT JOIN waits ON waits.mode = modes.mode
+        LEFT JOIN formed ON formed.mode = modes.mode
+       ORDER BY modes.mode COLLATE "C"`;
+    return rows.map((r) => ({ mode: r.mode, queued: r.queued, waitP50Ms: r.wait_p50_ms, waitP95Ms: r.wait_p95_ms, matches: r.matches }));
+  }
+
+  /** The game's newest matches first, of one mode or all. */
+  async recentMatches(gameId: string, options: { mode?: string; limit: number }): Promise<MatchRecord[]> {
+    const rows = await this.prisma.match.findMany({
+      where: { gameId, ...(options.mode !== undefined ? { mode: options.mode } : {}) },
+      orderBy: { createdAt: 'desc' },
+      take: options.limit,
+    });
+    return rows.map(toMatch);
   }
 
   /** Oldest queued tickets of one (game, mode) first. */

@@ -1,11 +1,22 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, GameAuth, type GamePrincipal } from '@spawnpoint/auth';
-import { MatchmakingService, ModeRulesService } from '@spawnpoint/matchmaking';
+import { MatchmakingService, MatchmakingStatsService, ModeRulesService } from '@spawnpoint/matchmaking';
 import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../controllers/api-errors.decorator.js';
 import { GameModePipe } from './game-mode.pipe.js';
-import { ModeDto, PutModeDto, QueueQueryDto, QueueTicketDto, TicketDto } from './matchmaking.dto.js';
+import {
+  ListMatchesQueryDto,
+  MatchDto,
+  MatchListDto,
+  MatchmakingStatsDto,
+  ModeDto,
+  ModeStatsDto,
+  PutModeDto,
+  QueueQueryDto,
+  QueueTicketDto,
+  TicketDto,
+} from './matchmaking.dto.js';
 
 @ApiTags('matchmaking')
 @Controller('matchmaking')
@@ -13,7 +24,27 @@ export class MatchmakingController {
   constructor(
     private readonly matchmaking: MatchmakingService,
     private readonly modes: ModeRulesService,
+    private readonly stats: MatchmakingStatsService,
   ) {}
+
+  @Get('stats')
+  @GameAuth('server')
+  @ApiOperation({ summary: 'Per game mode: tickets queued now, wait percentiles and matches formed over the last hour' })
+  @ApiOkResponse({ type: MatchmakingStatsDto })
+  @ApiErrors(401, 403)
+  async modeStats(@CurrentPrincipal() caller: GamePrincipal): Promise<MatchmakingStatsDto> {
+    return { modes: (await this.stats.modes(caller.gameId)).map(ModeStatsDto.from) };
+  }
+
+  @Get('matches')
+  @GameAuth('server')
+  @ApiOperation({ summary: 'The game’s most recent matches, newest first' })
+  @ApiOkResponse({ type: MatchListDto })
+  @ApiErrors(400, 401, 403)
+  async matches(@CurrentPrincipal() caller: GamePrincipal, @Query() query: ListMatchesQueryDto): Promise<MatchListDto> {
+    const matches = await this.stats.recentMatches(caller.gameId, { mode: query.game_mode, limit: query.limit ?? 20 });
+    return { matches: matches.map(MatchDto.from) };
+  }
 
   @Put('modes/:gameMode')
   @GameAuth('server')

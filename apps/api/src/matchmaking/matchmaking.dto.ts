@@ -8,8 +8,10 @@ import {
   REGION_PATTERN,
   REGION_POLICIES,
   TIMEOUT_ACTIONS,
+  RECENT_MATCHES_MAX,
   type MatchRecord,
   type ModeRules,
+  type ModeStats,
   type QueueRequest,
   type RegionPolicy,
   type TicketStatus,
@@ -415,4 +417,52 @@ export class ModeDto {
       seat_reservation_seconds: r.seatReservationSeconds,
     };
   }
+}
+
+export class ModeStatsDto {
+  @ApiProperty({ example: 'ranked' })
+  game_mode: string;
+  @ApiProperty({ example: 12, description: 'Tickets waiting now' })
+  queued: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 800,
+    description: 'Median wait of the tickets matched in the last hour; null when none',
+  })
+  wait_p50_ms: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 4000, description: '95th percentile of the same waits; null when none' })
+  wait_p95_ms: number | null;
+  @ApiProperty({ example: 4, description: 'Matches formed in the last hour' })
+  matches_last_hour: number;
+
+  static from(s: ModeStats): ModeStatsDto {
+    return { game_mode: s.mode, queued: s.queued, wait_p50_ms: s.waitP50Ms, wait_p95_ms: s.waitP95Ms, matches_last_hour: s.matches };
+  }
+}
+
+export class MatchmakingStatsDto {
+  @ApiProperty({ type: [ModeStatsDto], description: 'Configured modes and modes with tickets or matches, by name' })
+  modes: ModeStatsDto[];
+}
+
+export class ListMatchesQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: RECENT_MATCHES_MAX, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(RECENT_MATCHES_MAX)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: 'ranked', pattern: GAME_MODE_PATTERN.source, description: 'Only matches of this mode' })
+  @IsOptional()
+  @IsString()
+  @Matches(GAME_MODE_PATTERN, { message: `game_mode ${NAME_MESSAGE}` })
+  game_mode?: string;
+}
+
+export class MatchListDto {
+  @ApiProperty({ type: [MatchDto], description: 'Newest first' })
+  matches: MatchDto[];
 }
