@@ -100,12 +100,14 @@ export interface LeaderboardEntry {
   subscore: number;
 }
 
-/** `GET /leaderboards/{id}/seasons` (new): past seasons, fields beyond `season` shown when present. */
+/** `GET /leaderboards/{id}/seasons` (new): the current season, then the archived ones. */
 export interface Season {
   season: number;
-  started_at?: string;
-  ended_at?: string | null;
-  entries?: number;
+  current: boolean;
+  started_at: string;
+  ended_at: string | null;
+  /** Players with a score in that season. */
+  entries: number;
 }
 
 export interface Lobby {

@@ -92,11 +92,13 @@ function LeaderboardDetail({ gameId, id, onChanged }: { gameId: string; id: stri
     onChanged();
   });
 
-  // Past seasons from the server when it lists them, else every number below the current season.
+  // Past seasons from the server when it lists them, else (an older server) every number below the current one.
   const current = config.data?.season ?? 1;
-  const pastSeasons =
-    seasons.data?.seasons.filter((s) => s.season !== current) ??
-    Array.from({ length: current - 1 }, (_, i) => ({ season: current - 1 - i }) as Season);
+  const pastSeasons: { season: number; label?: string }[] =
+    seasons.data?.seasons
+      .filter((s) => !s.current)
+      .map((s) => ({ season: s.season, label: `ended ${when(s.ended_at)}, ${s.entries} players` })) ??
+    Array.from({ length: current - 1 }, (_, i) => ({ season: current - 1 - i }));
 
   return (
     <section className="detail">
@@ -118,7 +120,7 @@ function LeaderboardDetail({ gameId, id, onChanged }: { gameId: string; id: stri
               {pastSeasons.map((past) => (
                 <option key={past.season} value={past.season}>
                   {past.season}
-                  {past.ended_at ? ` — ended ${when(past.ended_at)}` : ''}
+                  {past.label && ` — ${past.label}`}
                 </option>
               ))}
             </select>

@@ -15,9 +15,12 @@ export function PlayersPage({ gameId }: { gameId: string }) {
   // Cursors of the pages before the open one, to step back.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors.at(-1);
-  const players = useApi<{ players: Player[]; next_cursor: string | null }>(`/players${query({ q: search, cursor, limit: PAGE_SIZE })}`, {
-    gameId,
-  });
+  const players = useApi<{ players: Player[]; next_cursor: string | null }>(
+    `/players${query({ query: search, cursor, limit: PAGE_SIZE })}`,
+    {
+      gameId,
+    },
+  );
 
   // Search as the developer types, once they pause.
   useEffect(() => {

@@ -1,10 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, seg } from '../api.js';
+import { api, ApiError, query, seg } from '../api.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { when } from '../components/format.js';
 import { useAction, useApi } from '../hooks.js';
 import type { StorageObject } from '../types.js';
+
+interface Page {
+  objects: StorageObject[];
+  next_cursor: string | null;
+}
 
 interface Address {
   collection: string;
@@ -18,10 +23,13 @@ interface Address {
  */
 export function StorageEditor({ gameId, playerId }: { gameId: string; playerId: string }) {
   const base = `/players/${seg(playerId)}/storage`;
-  const all = useApi<{ objects: StorageObject[] }>(base, { gameId });
+  // Cursors of the pages before the open one, to step back (one list at a time: a new collection starts over).
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors.at(-1);
+  const all = useApi<Page>(`${base}${query({ cursor })}`, { gameId });
   const [collection, setCollection] = useState('');
   const [typedCollection, setTypedCollection] = useState('');
-  const one = useApi<{ objects: StorageObject[] }>(collection ? `${base}/${seg(collection)}` : null, { gameId });
+  const one = useApi<Page>(collection ? `${base}/${seg(collection)}${query({ cursor })}` : null, { gameId });
   const [open, setOpen] = useState<Address & { isNew?: boolean }>();
   const [newKey, setNewKey] = useState<Address>({ collection: '', key: '' });
 
@@ -39,6 +47,7 @@ export function StorageEditor({ gameId, playerId }: { gameId: string; playerId: 
           onSubmit={(event) => {
             event.preventDefault();
             setCollection(typedCollection.trim());
+            setCursors([undefined]);
           }}
         >
           <label>
@@ -81,6 +90,21 @@ export function StorageEditor({ gameId, playerId }: { gameId: string; playerId: 
             ))}
           </tbody>
         </table>
+      )}
+
+      {(cursors.length > 1 || listed.data?.next_cursor) && (
+        <div className="inline pager">
+          <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+            ← Previous
+          </button>
+          <button
+            type="button"
+            disabled={!listed.data?.next_cursor}
+            onClick={() => setCursors([...cursors, listed.data?.next_cursor ?? undefined])}
+          >
+            Next →
+          </button>
+        </div>
       )}
 
       <form

@@ -34,24 +34,26 @@ export function UsagePage({ gameId }: { gameId: string }) {
       {usage.data && (
         <>
           <p className="muted">One point per {usage.data.interval_seconds} s.</p>
-          <LineChart
-            title="Requests"
-            labels={labels}
-            series={[{ label: 'requests', color: 'var(--accent)', values: points.map((p) => p.requests) }]}
-          />
-          <LineChart
-            title="Errors"
-            labels={labels}
-            series={[
-              { label: '4xx', color: 'var(--warn)', values: points.map((p) => p.client_errors) },
-              { label: '5xx', color: 'var(--danger)', values: points.map((p) => p.server_errors) },
-            ]}
-          />
-          <LineChart
-            title="Connected players"
-            labels={labels}
-            series={[{ label: 'players', color: '#9b7ede', values: points.map((p) => p.connected_players) }]}
-          />
+          <div className="charts">
+            <LineChart
+              title="Requests"
+              labels={labels}
+              series={[{ label: 'requests', color: 'var(--accent)', values: points.map((p) => p.requests) }]}
+            />
+            <LineChart
+              title="Errors"
+              labels={labels}
+              series={[
+                { label: '4xx', color: 'var(--warn)', values: points.map((p) => p.client_errors) },
+                { label: '5xx', color: 'var(--danger)', values: points.map((p) => p.server_errors) },
+              ]}
+            />
+            <LineChart
+              title="Connected players"
+              labels={labels}
+              series={[{ label: 'players', color: '#9b7ede', values: points.map((p) => p.connected_players) }]}
+            />
+          </div>
         </>
       )}
     </>
