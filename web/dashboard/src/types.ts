@@ -134,6 +134,7 @@ export interface ModeStats {
 export interface RecentMatch {
   match_id: string;
   game_mode: string;
+  region: string;
   players: string[];
   world_id: string | null;
   created_at: string;

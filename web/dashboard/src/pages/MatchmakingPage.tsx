@@ -56,6 +56,7 @@ export function MatchmakingPage({ gameId }: { gameId: string }) {
               <tr>
                 <th>When</th>
                 <th>Mode</th>
+                <th>Region</th>
                 <th>Players</th>
                 <th>World</th>
               </tr>
@@ -65,6 +66,7 @@ export function MatchmakingPage({ gameId }: { gameId: string }) {
                 <tr key={match.match_id}>
                   <td>{when(match.created_at)}</td>
                   <td>{match.game_mode}</td>
+                  <td>{match.region}</td>
                   <td>
                     {match.players.map((player) => (
                       <a key={player} className="chip" href={link('games', gameId, 'players', player)}>
