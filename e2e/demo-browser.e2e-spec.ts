@@ -36,7 +36,7 @@ describe('demo in a browser', () => {
     s = await createStudio(t);
     const server = new Spawnpoint({ url: t.url, apiKey: s.serverKey });
     world = unique('demo-');
-    unwrap(await server.rest.POST('/worlds', { body: { name: world, world_size: 100, aoi_radius: 100, module_options: { bots: 3 } } }));
+    unwrap(await server.rest.POST('/worlds', { body: { name: world, world_size: 100, aoi_radius: 100, module_options: { bots: 10 } } }));
     unwrap(await server.rest.PUT('/leaderboards/{leaderboardId}', { params: { path: { leaderboardId: 'demo' } }, body: {} }));
     for (const [player, score] of [
       ['ada', 12],
@@ -129,6 +129,8 @@ describe('demo in a browser', () => {
     const a = await openPlayer({ x: 40, y: 50 });
     const b = await openPlayer({ x: 60, y: 50 });
     expect(a.entity).not.toBe(b.entity);
+    // Everything in the small world is within the area of interest: both players and the ten bots.
+    await a.page.waitForFunction(() => (globalThis as DemoWindow).__spawnpointDemo!.entities().length === 12);
     expect(await a.page.evaluate(() => (globalThis as DemoWindow).__spawnpointDemo!.playerId)).not.toBe(
       await b.page.evaluate(() => (globalThis as DemoWindow).__spawnpointDemo!.playerId),
     );

@@ -29,7 +29,8 @@ if (key && world) {
 function storedDevice(): string {
   const saved = localStorage.getItem('spawnpoint-demo-device');
   if (saved) return saved;
-  const device = `demo-${crypto.randomUUID()}`;
+  // getRandomValues, not randomUUID: the latter exists only on https and localhost, and the demo may be opened over plain http.
+  const device = `demo-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
   localStorage.setItem('spawnpoint-demo-device', device);
   return device;
 }

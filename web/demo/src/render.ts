@@ -1,7 +1,7 @@
 import type { WorldSession } from '@spawnpoint/sdk';
 
 /** Canvas pixels per world unit. */
-const ZOOM = 18;
+const ZOOM = 14;
 const PLAYER = 1;
 const DEAD = 1;
 const COLOURS = { own: '#fbbf24', player: '#34d399', bot: '#94a3b8' };
