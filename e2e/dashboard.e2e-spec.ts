@@ -1,3 +1,4 @@
+import { PrismaService } from '@spawnpoint/prisma';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.js';
 import { createStudio, deviceLogin, type SignedInPlayer, type Studio } from './support/fixtures.js';
@@ -403,6 +404,70 @@ describe('dashboard API', () => {
       it('refuses a limit outside 1-100 with 400', async () => {
         await t.http.get('/matchmaking/matches?limit=0').set(devA).expect(400);
         await t.http.get('/matchmaking/matches?limit=101').set(devA).expect(400);
+      });
+    });
+  });
+
+  describe('/chat', () => {
+    let e: Studio;
+    let ada: SignedInPlayer;
+    let bob: SignedInPlayer;
+    let devE: Record<string, string>;
+    beforeAll(async () => {
+      e = await createStudio(t);
+      devE = { authorization: `Bearer ${e.token}`, 'x-game-id': e.gameId };
+      [ada, bob] = await Promise.all([deviceLogin(t, e.clientKey), deviceLogin(t, e.clientKey)]);
+    });
+    const send = (who: SignedInPlayer, channel: string, content: string) =>
+      t.http.post(`/chat/channels/${channel}/messages`).set('authorization', `Bearer ${who.sessionToken}`).send({ content }).expect(201);
+
+    describe('GET /chat/channels', () => {
+      it('lists the channels with messages, the most recently active first, without deleted messages', async () => {
+        const dm = `dm:${[ada.id, bob.id].sort().join(':')}`;
+        await send(ada, 'global', 'one');
+        const rude = await send(bob, 'global', 'two');
+        await send(ada, dm, 'psst');
+        await t.http.delete(`/chat/messages/${rude.body.id}`).set(devE).expect(204);
+        const res = await t.http.get('/chat/channels').set(devE).expect(200);
+        expect(res.body.channels).toEqual([
+          { channel: dm, messages: 1, last_message_at: expect.any(String) },
+          { channel: 'global', messages: 1, last_message_at: expect.any(String) },
+        ]);
+        const limited = await t.http.get('/chat/channels?limit=1').set(devE).expect(200);
+        expect(limited.body.channels.map((c: { channel: string }) => c.channel)).toEqual([dm]);
+      });
+
+      it('shows another game none of this one’s channels', async () => {
+        const res = await t.http.get('/chat/channels').set('x-api-key', b.serverKey).expect(200);
+        expect(res.body.channels).toEqual([]);
+      });
+
+      it('is refused to a player session with 403', async () => {
+        await t.http.get('/chat/channels').set('authorization', `Bearer ${ada.sessionToken}`).expect(403);
+      });
+    });
+
+    describe('GET /chat/mutes', () => {
+      it('lists the mutes in force as POST /chat/mutes stored them, newest first', async () => {
+        const carl = await deviceLogin(t, e.clientKey);
+        const until = new Date(Date.now() + 3_600_000).toISOString();
+        await t.http.post('/chat/mutes').set(devE).send({ player_id: bob.id, until, reason: 'spam' }).expect(201);
+        await t.http.post('/chat/mutes').set(devE).send({ player_id: ada.id }).expect(201);
+        await t.http.post('/chat/mutes').set(devE).send({ player_id: carl.id, until }).expect(201);
+        await t.app.get(PrismaService).chatMute.update({
+          where: { gameId_playerId: { gameId: e.gameId, playerId: carl.id } },
+          data: { until: new Date(Date.now() - 1_000) },
+        });
+        const res = await t.http.get('/chat/mutes').set(devE).expect(200);
+        expect(res.body.mutes).toEqual([
+          { player_id: ada.id, until: null, reason: null, created_at: expect.any(String) },
+          { player_id: bob.id, until, reason: 'spam', created_at: expect.any(String) },
+        ]);
+      });
+
+      it('shows another game none of this one’s mutes', async () => {
+        const res = await t.http.get('/chat/mutes').set('x-api-key', b.serverKey).expect(200);
+        expect(res.body.mutes).toEqual([]);
       });
     });
   });

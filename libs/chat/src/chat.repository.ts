@@ -33,6 +33,12 @@ export interface ChatMuteRecord {
   createdAt: Date;
 }
 
+export interface ChatChannelActivity {
+  channel: string;
+  messages: number;
+  lastMessageAt: Date;
+}
+
 type MessageRow = Awaited<ReturnType<PrismaService['chatMessage']['create']>>;
 type JsonInput = Parameters<PrismaService['chatMessage']['create']>[0]['data']['data'];
 
@@ -96,6 +102,25 @@ export class ChatRepository {
       update: { until, reason, createdAt: new Date() },
     });
     return { playerId: row.playerId, until: row.until, reason: row.reason, createdAt: row.createdAt };
+  }
+
+  /** Mutes in force at `now` (until lifted, or ending later), newest first. */
+  async activeMutes(gameId: string, now: Date, limit: number): Promise<ChatMuteRecord[]> {
+    const rows = await this.prisma.chatMute.findMany({
+      where: { gameId, OR: [{ until: null }, { until: { gt: now } }] },
+      orderBy: [{ createdAt: 'desc' }, { playerId: 'asc' }],
+      take: limit,
+    });
+    return rows.map((row) => ({ playerId: row.playerId, until: row.until, reason: row.reason, createdAt: row.createdAt }));
+  }
+
+  /** The game's channels with messages, the most recently active first; deleted messages are not counted. */
+  async channels(gameId: string, limit: number): Promise<ChatChannelActivity[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ channel: string; messages: number; last_message_at: Date }>>`
+      SELECT channel, (count(*) FILTER (WHERE deleted_at IS NULL))::int AS messages, max(created_at) AS last_message_at
+        FROM chat_messages WHERE game_id = ${gameId}::uuid
+       GROUP BY channel ORDER BY max(created_at) DESC, channel LIMIT ${limit}`;
+    return rows.map((r) => ({ channel: r.channel, messages: r.messages, lastMessageAt: r.last_message_at }));
   }
 
   /** True when a mute was removed. */

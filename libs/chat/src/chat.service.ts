@@ -15,7 +15,13 @@ import {
   type JsonObject,
 } from '@spawnpoint/shared';
 import { parseChatChannel, type ChatChannel } from './chat-channel.js';
-import { ChatRepository, type ChatMessageKind, type ChatMessageRecord, type ChatMuteRecord } from './chat.repository.js';
+import {
+  ChatRepository,
+  type ChatChannelActivity,
+  type ChatMessageKind,
+  type ChatMessageRecord,
+  type ChatMuteRecord,
+} from './chat.repository.js';
 
 export const CHAT_LIMITS = {
   contentMin: 1,
@@ -144,6 +150,18 @@ export class ChatService {
     }
     await this.players.ensureExists(principal.gameId, playerId);
     return this.chat.upsertMute(principal.gameId, playerId, options.until ?? null, options.reason ?? null);
+  }
+
+  /** Server keys: the mutes in force, newest first. */
+  async mutes(principal: GamePrincipal, limit: number): Promise<ChatMuteRecord[]> {
+    assertServer(principal);
+    return this.chat.activeMutes(principal.gameId, new Date(), clampPage(limit));
+  }
+
+  /** Server keys: the game's channels with messages, the most recently active first. */
+  async channels(principal: GamePrincipal, limit: number): Promise<ChatChannelActivity[]> {
+    assertServer(principal);
+    return this.chat.channels(principal.gameId, clampPage(limit));
   }
 
   /** Server keys: lifts a mute; 404 when the player has none. */
@@ -350,7 +368,11 @@ function assertNotClient(principal: GamePrincipal): void {
 }
 
 function assertServer(principal: GamePrincipal): void {
-  if (principal.kind !== 'server') throw new AppError(ErrorCode.Forbidden, 'Only a server key can mute players');
+  if (principal.kind !== 'server') throw new AppError(ErrorCode.Forbidden, 'Only a server key can moderate chat');
+}
+
+function clampPage(limit: number): number {
+  return Math.min(Math.max(1, Math.trunc(limit)), CHAT_LIMITS.pageMax);
 }
 
 function clientForbidden(): AppError {

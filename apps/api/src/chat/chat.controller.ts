@@ -5,9 +5,13 @@ import { ChatService } from '@spawnpoint/chat';
 import { ApiErrors } from '../controllers/api-errors.decorator.js';
 import { PlayerIdPipe } from '../controllers/player-id.pipe.js';
 import {
+  ChatChannelDto,
+  ChatChannelListDto,
   ChatMessageDto,
   ChatMessagePageDto,
+  ChatModerationQueryDto,
   ChatMuteDto,
+  ChatMuteListDto,
   EditChatMessageDto,
   ListChatMessagesQueryDto,
   MutePlayerDto,
@@ -25,6 +29,15 @@ import {
 @GameAuth('server', 'player')
 export class ChatController {
   constructor(private readonly chat: ChatService) {}
+
+  @Get('channels')
+  @GameAuth('server')
+  @ApiOperation({ summary: 'Server keys: the game’s channels with messages, the most recently active first' })
+  @ApiOkResponse({ type: ChatChannelListDto })
+  @ApiErrors(400, 401, 403)
+  async channels(@CurrentPrincipal() caller: GamePrincipal, @Query() query: ChatModerationQueryDto): Promise<ChatChannelListDto> {
+    return { channels: (await this.chat.channels(caller, query.limit ?? 50)).map(ChatChannelDto.from) };
+  }
 
   @Post('channels/:channel/messages')
   @ApiOperation({
@@ -76,6 +89,15 @@ export class ChatController {
   @ApiErrors(401, 403, 404)
   async remove(@CurrentPrincipal() caller: GamePrincipal, @Param('id') id: string): Promise<void> {
     await this.chat.remove(caller, id);
+  }
+
+  @Get('mutes')
+  @GameAuth('server')
+  @ApiOperation({ summary: 'Server keys: the mutes in force, newest first' })
+  @ApiOkResponse({ type: ChatMuteListDto })
+  @ApiErrors(400, 401, 403)
+  async mutes(@CurrentPrincipal() caller: GamePrincipal, @Query() query: ChatModerationQueryDto): Promise<ChatMuteListDto> {
+    return { mutes: (await this.chat.mutes(caller, query.limit ?? 50)).map(ChatMuteDto.from) };
   }
 
   @Post('mutes')

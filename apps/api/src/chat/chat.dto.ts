@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CHAT_LIMITS, chatMessagePayload, type ChatMessageRecord, type ChatMuteRecord, type ChatPage } from '@spawnpoint/chat';
+import {
+  CHAT_LIMITS,
+  chatMessagePayload,
+  type ChatChannelActivity,
+  type ChatMessageRecord,
+  type ChatMuteRecord,
+  type ChatPage,
+} from '@spawnpoint/chat';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PLAYER_ID } from '../dto/player.dto.js';
@@ -137,4 +144,37 @@ export class ChatMuteDto {
       created_at: mute.createdAt.toISOString(),
     };
   }
+}
+
+export class ChatModerationQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: CHAT_LIMITS.pageMax, default: CHAT_LIMITS.pageDefault })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(CHAT_LIMITS.pageMax)
+  limit?: number;
+}
+
+export class ChatChannelDto {
+  @ApiProperty({ example: 'global' })
+  channel: string;
+  @ApiProperty({ example: 120, description: 'Messages in its history, deleted ones left out' })
+  messages: number;
+  @ApiProperty({ format: 'date-time' })
+  last_message_at: string;
+
+  static from(c: ChatChannelActivity): ChatChannelDto {
+    return { channel: c.channel, messages: c.messages, last_message_at: c.lastMessageAt.toISOString() };
+  }
+}
+
+export class ChatChannelListDto {
+  @ApiProperty({ type: [ChatChannelDto], description: 'Channels with messages, the most recently active first' })
+  channels: ChatChannelDto[];
+}
+
+export class ChatMuteListDto {
+  @ApiProperty({ type: [ChatMuteDto], description: 'Mutes in force, newest first' })
+  mutes: ChatMuteDto[];
 }
