@@ -106,6 +106,15 @@ describe('TypeScript SDK', () => {
       expect((error as SpawnpointError).requestId).toMatch(/.+/);
     });
 
+    it('names the invalid fields of a refused request in the error', async () => {
+      // An area of interest wider than the world: the engine could never host it.
+      const result = await server.rest.POST('/worlds', { body: { name: unique('sdk-'), world_size: 100, aoi_radius: 150 } });
+
+      expect(() => unwrap(result)).toThrow(SpawnpointError);
+      expect(() => unwrap(result)).toThrow('aoi_radius must not be larger than world_size');
+      expect(result.error?.error.details).toEqual([{ field: 'aoi_radius', message: 'aoi_radius must not be larger than world_size' }]);
+    });
+
     it('refreshes once, shortly before expiry, for concurrent calls; the rotated token replaces the old one', async () => {
       let now = Date.now();
       const { sp, session, calls } = await player({ now: () => now });

@@ -67,6 +67,13 @@ export class WorldsService {
       persistIntervalSeconds: input.persistIntervalSeconds ?? 30,
       moduleOptions: input.moduleOptions ?? {},
     };
+    // The engine's grid cells are aoi_radius wide and must fit in the world: a larger radius would
+    // be accepted here and then fail on every node that tries to host it (the world stays `starting`).
+    if (settings.aoiRadius > settings.worldSize) {
+      throw new AppError(ErrorCode.ValidationFailed, 'The request is not valid', [
+        { field: 'aoi_radius', message: 'aoi_radius must not be larger than world_size' },
+      ]);
+    }
     const record = await this.worlds.create(gameId, input.name, module, settings);
     if (!record) throw new AppError(ErrorCode.Conflict, `A world named ${input.name} is already running`);
     await this.registry.command({ kind: 'start', gameId, name: input.name });
