@@ -24,9 +24,10 @@ import {
  * deleted message is pushed to the channel's audience as `chat_message`, `chat_message_updated`
  * or `chat_message_deleted`.
  */
+// @GameAuth per route, not on the class: the OpenAPI security of a route would list the class's
+// schemes too, and so a player session on the moderation routes.
 @ApiTags('chat')
 @Controller('chat')
-@GameAuth('server', 'player')
 export class ChatController {
   constructor(private readonly chat: ChatService) {}
 
@@ -40,6 +41,7 @@ export class ChatController {
   }
 
   @Post('channels/:channel/messages')
+  @GameAuth('server', 'player')
   @ApiOperation({
     summary: 'Send a message on a channel',
     description:
@@ -59,6 +61,7 @@ export class ChatController {
   }
 
   @Get('channels/:channel/messages')
+  @GameAuth('server', 'player')
   @ApiOperation({ summary: 'A page of a channel’s history, newest first (deleted messages keep their place, without content)' })
   @ApiOkResponse({ type: ChatMessagePageDto })
   @ApiErrors(400, 401, 403)
@@ -71,6 +74,7 @@ export class ChatController {
   }
 
   @Patch('messages/:id')
+  @GameAuth('server', 'player')
   @ApiOperation({ summary: 'Edit a message (its author, or a server key)' })
   @ApiOkResponse({ type: ChatMessageDto })
   @ApiErrors(400, 401, 403, 404)
@@ -83,6 +87,7 @@ export class ChatController {
   }
 
   @Delete('messages/:id')
+  @GameAuth('server', 'player')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a message (its author, or a server key); it stays in the history without content' })
   @ApiNoContentResponse({ description: 'Deleted' })

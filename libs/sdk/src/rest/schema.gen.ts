@@ -137,6 +137,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/chat/channels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Server keys: the game’s channels with messages, the most recently active first */
+    get: operations['Chat_channels'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/chat/channels/{channel}/messages': {
     parameters: {
       query?: never;
@@ -183,7 +200,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** Server keys: the mutes in force, newest first */
+    get: operations['Chat_mutes'];
     put?: never;
     /** Server keys: mute a player until a time, or with no end (a chat ban); replaces an earlier mute */
     post: operations['Chat_mute'];
@@ -425,6 +443,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/games/{gameId}/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Requests, errors and connected players per minute, for the dashboard’s charts (up to 24 hours) */
+    get: operations['Games_usageOf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/leaderboards': {
     parameters: {
       query?: never;
@@ -531,6 +566,23 @@ export interface paths {
      * @description Combined with the stored record by the leaderboard operator; answered once durable in Postgres, with the record and its rank. A server key may submit for any player id (unknown ids are created) and to a new leaderboard id (created with the defaults). A player session may submit only its own score (another player_id: 404), and not to an authoritative leaderboard (403).
      */
     post: operations['Leaderboards_submit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/leaderboards/{leaderboardId}/seasons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A leaderboard's seasons, newest first, with their number of entries (past ones: read with ?season=) */
+    get: operations['Leaderboards_seasons'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -697,6 +749,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/matchmaking/matches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The game’s most recent matches, newest first */
+    get: operations['Matchmaking_matches'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/matchmaking/modes/{gameMode}': {
     parameters: {
       query?: never;
@@ -729,6 +798,23 @@ export interface paths {
      * @description Answers 202 with the queued ticket. With `?wait=N` (0-30 s) the call is a long poll: 200 with the matched ticket as soon as it is matched, else 202 with the ticket when time is up. A player session may queue only itself. A party leader queues its whole party as one ticket that lands on one team; another party member gets 409.
      */
     post: operations['Matchmaking_queue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/matchmaking/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per game mode: tickets queued now, wait percentiles and matches formed over the last hour */
+    get: operations['Matchmaking_modeStats'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -984,7 +1070,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List the game's players, by id, with an optional id/username prefix search */
+    /** List the game's players, by id, with an optional case-insensitive id/username prefix search */
     get: operations['Players_list'];
     put?: never;
     post?: never;
@@ -1128,7 +1214,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** Every document of a player across collections, with cursor paging (a player session sees what it may read) */
+    get: operations['Storage_listAll'];
     /** Write up to 100 documents of one player, all or nothing, in one transaction */
     put: operations['Storage_batch'];
     post?: never;
@@ -1282,6 +1369,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/worlds/{name}/entities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A running world’s entities, for a map (server key or developer)
+     * @description At most about 1 s old: the world’s host writes a snapshot each second while someone reads this. The first read may take up to 1.5 s.
+     */
+    get: operations['Worlds_entities'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1352,6 +1459,21 @@ export interface components {
       /** @enum {string} */
       type: 'currency' | 'item';
     };
+    ChatChannelDto: {
+      /** @example global */
+      channel: string;
+      /** Format: date-time */
+      last_message_at: string;
+      /**
+       * @description Messages in its history, deleted ones left out
+       * @example 120
+       */
+      messages: number;
+    };
+    ChatChannelListDto: {
+      /** @description Channels with messages, the most recently active first */
+      channels: components['schemas']['ChatChannelDto'][];
+    };
     ChatMessageDto: {
       /** @example global */
       channel: string;
@@ -1397,6 +1519,10 @@ export interface components {
        * @description Null: muted until lifted
        */
       until: string | null;
+    };
+    ChatMuteListDto: {
+      /** @description Mutes in force, newest first */
+      mutes: components['schemas']['ChatMuteDto'][];
     };
     ConfigureLeaderboardDto: {
       /** @description true: only server keys may submit scores (player sessions get 403) */
@@ -2015,6 +2141,14 @@ export interface components {
        */
       world_id: string;
     };
+    MatchListDto: {
+      /** @description Newest first */
+      matches: components['schemas']['MatchDto'][];
+    };
+    MatchmakingStatsDto: {
+      /** @description Configured modes and modes with tickets or matches, by name */
+      modes: components['schemas']['ModeStatsDto'][];
+    };
     ModeDto: {
       /** @example ranked */
       game_mode: string;
@@ -2030,6 +2164,30 @@ export interface components {
       string_properties: string[];
       team_size: number;
       teams: number;
+    };
+    ModeStatsDto: {
+      /** @example ranked */
+      game_mode: string;
+      /**
+       * @description Matches formed in the last hour
+       * @example 4
+       */
+      matches_last_hour: number;
+      /**
+       * @description Tickets waiting now
+       * @example 12
+       */
+      queued: number;
+      /**
+       * @description Median wait of the tickets matched in the last hour; null when none
+       * @example 800
+       */
+      wait_p50_ms: number | null;
+      /**
+       * @description 95th percentile of the same waits; null when none
+       * @example 4000
+       */
+      wait_p95_ms: number | null;
     };
     MutePlayerDto: {
       /** @example player_123 */
@@ -2170,6 +2328,14 @@ export interface components {
     };
     PlayerSessionListDto: {
       sessions: components['schemas']['PlayerSessionDto'][];
+    };
+    PlayerStorageListDto: {
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      cursor: string | null;
+      /** @description The same as `cursor`, named as in the other listings */
+      next_cursor: string | null;
+      /** @description Ordered by collection, then key */
+      objects: components['schemas']['StorageObjectDto'][];
     };
     PutModeDto: {
       /** @default 2 */
@@ -2332,6 +2498,28 @@ export interface components {
        * @enum {string}
        */
       policy: 'strict' | 'neighbours';
+    };
+    SeasonDto: {
+      /** @description True for the season scores go to now */
+      current: boolean;
+      /**
+       * Format: date-time
+       * @description Null for the current season
+       */
+      ended_at: string | null;
+      /**
+       * @description Players with a score in that season
+       * @example 123
+       */
+      entries: number;
+      /** @example 3 */
+      season: number;
+      /** Format: date-time */
+      started_at: string;
+    };
+    SeasonListDto: {
+      /** @description Newest first: the current season, then the archived ones */
+      seasons: components['schemas']['SeasonDto'][];
     };
     SeatPlayerDto: {
       /** @example player_123 */
@@ -2577,6 +2765,39 @@ export interface components {
       display_name?: string;
       username?: string;
     };
+    UsageDto: {
+      /** @example 60 */
+      interval_seconds: number;
+      /** @description One per minute, oldest first; minutes without traffic are zeros */
+      points: components['schemas']['UsagePointDto'][];
+    };
+    UsagePointDto: {
+      /**
+       * Format: date-time
+       * @description Start of the minute
+       */
+      at: string;
+      /**
+       * @description Of those, answered 4xx
+       * @example 3
+       */
+      client_errors: number;
+      /**
+       * @description Most realtime players connected at once in that minute (sampled every few seconds)
+       * @example 12
+       */
+      connected_players: number;
+      /**
+       * @description REST requests made with the game’s keys, sessions or as its developer
+       * @example 120
+       */
+      requests: number;
+      /**
+       * @description Of those, answered 5xx
+       * @example 0
+       */
+      server_errors: number;
+    };
     WalletDto: {
       /**
        * @description Every currency the player has held, by id (0 included)
@@ -2622,6 +2843,44 @@ export interface components {
       tick: number;
       tick_rate: number;
       world_size: number;
+    };
+    WorldEntitiesDto: {
+      /** @description At most 2000 */
+      entities: components['schemas']['WorldEntityDto'][];
+      /**
+       * Format: date-time
+       * @description When the host took the snapshot (about once a second)
+       */
+      taken_at: string | null;
+      /** @description The tick the snapshot was taken at (0 when the world is not hosted yet) */
+      tick: number;
+      /** @description Live entities in the world */
+      total: number;
+      /** @description True when the world has more than 2000 entities (the rest are left out) */
+      truncated: boolean;
+      /** @example 10000 */
+      world_size: number;
+    };
+    WorldEntityDto: {
+      /**
+       * @description Entity id, as in world_state
+       * @example 5
+       */
+      id: number;
+      /**
+       * @description The world module’s name for the entity kind (arena: player, bot)
+       * @example player
+       */
+      kind: string;
+      /**
+       * @description The player controlling it; null for NPCs
+       * @example p_Jx7…
+       */
+      player_id: string | null;
+      /** @example 1.5 */
+      x: number;
+      /** @example 2 */
+      y: number;
     };
     WorldListDto: {
       /** @description Ordered by name */
@@ -3140,6 +3399,63 @@ export interface operations {
       };
     };
   };
+  Chat_channels: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChatChannelListDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed` with field details, or `invalid_json`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The caller is authenticated but not allowed here */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   Chat_list: {
     parameters: {
       query?: {
@@ -3392,6 +3708,63 @@ export interface operations {
       };
       /** @description Not found (also for another game's ids) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  Chat_mutes: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChatMuteListDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed` with field details, or `invalid_json`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The caller is authenticated but not allowed here */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -4511,6 +4884,66 @@ export interface operations {
       };
     };
   };
+  Games_usageOf: {
+    parameters: {
+      query?: {
+        /** @description How many minutes back, the current one included */
+        minutes?: number;
+      };
+      header?: never;
+      path: {
+        gameId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed` with field details, or `invalid_json`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found (also for another game's ids) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   Leaderboards_list: {
     parameters: {
       query?: {
@@ -4937,6 +5370,75 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['LeaderboardRecordDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed` with field details, or `invalid_json`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The caller is authenticated but not allowed here */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found (also for another game's ids) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  Leaderboards_seasons: {
+    parameters: {
+      query?: {
+        /** @description Seasons to return, the current one included */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        leaderboardId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SeasonListDto'];
         };
       };
       /** @description Invalid input (`validation_failed` with field details, or `invalid_json`) */
@@ -5688,6 +6190,65 @@ export interface operations {
       };
     };
   };
+  Matchmaking_matches: {
+    parameters: {
+      query?: {
+        /** @description Only matches of this mode */
+        game_mode?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MatchListDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed` with field details, or `invalid_json`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The caller is authenticated but not allowed here */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   Matchmaking_getMode: {
     parameters: {
       query?: never;
@@ -5878,6 +6439,52 @@ export interface operations {
       };
       /** @description Conflicts with existing state */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  Matchmaking_modeStats: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MatchmakingStatsDto'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The caller is authenticated but not allowed here */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -6946,8 +7553,10 @@ export interface operations {
         /** @description The `next_cursor` of the previous page */
         cursor?: string;
         limit?: number;
-        /** @description Prefix of a player id or username */
+        /** @description The same as `query` (its earlier name) */
         q?: string;
+        /** @description Prefix of a player id or username, any case */
+        query?: string;
       };
       header?: never;
       path?: never;
@@ -7570,6 +8179,76 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PlayerSessionListDto'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The caller is authenticated but not allowed here */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found (also for another game's ids) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  Storage_listAll: {
+    parameters: {
+      query?: {
+        /** @description The `cursor` of the previous page (opaque) */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        playerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlayerStorageListDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed` with field details, or `invalid_json`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
       /** @description Missing, invalid, expired or revoked credentials */
@@ -8536,6 +9215,63 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description The caller is authenticated but not allowed here */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Not found (also for another game's ids) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  Worlds_entities: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorldEntitiesDto'];
+        };
       };
       /** @description Missing, invalid, expired or revoked credentials */
       401: {
