@@ -164,6 +164,18 @@ describe('TypeScript SDK', () => {
       await expect(sp.connect()).rejects.toMatchObject({ name: 'SpawnpointError', code: 'invalid_token' });
     });
 
+    it('stays closed, with the reason, when the session is revoked while connected', async () => {
+      const { sp } = await player();
+      const rt = await connect(sp);
+
+      await sp.logout();
+      const reason = await until(() => rt.closedWith, 'the connection closed');
+
+      expect(reason).toMatchObject({ name: 'SpawnpointError', code: 'session_revoked' });
+      expect(rt.connected).toBe(false);
+      expect(sp.sessions.session).toBeNull();
+    });
+
     it('keeps the session of a guest created by connecting with the client key alone', async () => {
       const sp = new Spawnpoint({ url: t.url, apiKey: s.clientKey });
       const rt = await connect(sp);

@@ -50,7 +50,8 @@ export class RealtimeClient {
   private readonly listeners = new Map<string, Set<Listener<never>>>();
   private readonly anyListeners = new Set<AnyListener>();
   private lastOffset: string | null = null;
-  private closeCode: number | null = null;
+  /** The `error` the server sent just before closing the connection (it carries a `close_code`). */
+  private closing: { code: string; message: string; close_code: number } | null = null;
   private world: { session: WorldSession; encoding: WorldEncoding } | null = null;
   private readonly timeoutMs: number;
   private closedByClient = false;
@@ -178,9 +179,8 @@ export class RealtimeClient {
   private receive(event: string, payload: unknown, offset: unknown): void {
     if (typeof offset === 'string') this.lastOffset = offset;
     if (event === ServerEvent.Welcome) this.onWelcome(payload as WelcomePayload);
-    if (event === ServerEvent.Error) {
-      const closeCode = (payload as { close_code?: unknown }).close_code;
-      if (typeof closeCode === 'number') this.closeCode = closeCode;
+    if (event === ServerEvent.Error && typeof (payload as { close_code?: unknown }).close_code === 'number') {
+      this.closing = payload as { code: string; message: string; close_code: number };
     }
     const message = WORLD_MESSAGES.has(event) ? toWorldMessage(payload) : payload;
     for (const listener of this.anyListeners) listener(event, message);
@@ -191,7 +191,7 @@ export class RealtimeClient {
   private onWelcome(welcome: WelcomePayload): void {
     const reconnected = this.welcome !== null;
     this.welcome = welcome;
-    this.closeCode = null;
+    this.closing = null;
     this.refreshedForAttempt = false;
     this.options.onWelcome?.(welcome);
     this.connecting?.resolve();
@@ -245,13 +245,12 @@ export class RealtimeClient {
     if (this.closedByClient || this.closedWith) return;
     // The server ended the connection: Socket.IO will not reconnect by itself. A shutting-down node
     // means "come back" (to this or another node); a revocation or flooding means "stay away".
-    if (reason === 'io server disconnect') {
-      if (this.closeCode === CloseCode.GoingAway) {
-        this.socket.connect();
-      } else {
-        this.closedWith = new SpawnpointError('session_revoked', `Closed by the server (${this.closeCode})`);
-      }
+    if (reason !== 'io server disconnect') return;
+    if (this.closing?.close_code === CloseCode.GoingAway) {
+      this.socket.connect();
+      return;
     }
+    this.closedWith = SpawnpointError.fromRealtime(this.closing ?? { code: 'unauthorized', message: 'Closed by the server' });
   }
 
   private emitLocal(event: string, error: unknown): void {
