@@ -115,6 +115,13 @@ describe('TypeScript SDK', () => {
       expect(result.error?.error.details).toEqual([{ field: 'aoi_radius', message: 'aoi_radius must not be larger than world_size' }]);
     });
 
+    it('reports an unreachable server as a SpawnpointError too', async () => {
+      const sp = new Spawnpoint({ url: 'http://127.0.0.1:9', apiKey: s.clientKey }); // the discard port: nothing listens
+
+      await expect(sp.loginDevice(unique('device-'))).rejects.toMatchObject({ name: 'SpawnpointError', code: 'service_unavailable' });
+      await expect(sp.connect()).rejects.toMatchObject({ name: 'SpawnpointError', code: 'service_unavailable' });
+    });
+
     it('refreshes once, shortly before expiry, for concurrent calls; the rotated token replaces the old one', async () => {
       let now = Date.now();
       const { sp, session, calls } = await player({ now: () => now });

@@ -31,7 +31,15 @@ export interface RestOptions {
  * server answers 401 `token_expired` (a clock that runs slow, a laptop waking up).
  */
 export function createRest(options: RestOptions): { rest: SpawnpointRest; sessions: SessionManager } {
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const fetchWith = options.fetch ?? globalThis.fetch.bind(globalThis);
+  // A network failure is a SpawnpointError too, so a game needs one catch for everything.
+  const fetchImpl = (request: Request): Promise<Response> =>
+    fetchWith(request).catch((error: unknown) => {
+      throw new SpawnpointError(
+        'service_unavailable',
+        `Cannot reach ${request.url}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
   const sessions = new SessionManager({
     refresh: async (refreshToken) => unwrap(await rest.POST('/auth/refresh', { body: { refresh_token: refreshToken } })),
     onChange: options.onSession,
