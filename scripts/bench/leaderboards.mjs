@@ -16,20 +16,22 @@
 // (spawnpoint_bench_<id>, dropped at the end) and Redis key prefix (bench_<id>:) are made.
 // Everything listens on 127.0.0.1 only; every phase is bounded by --duration.
 import autocannon from 'autocannon';
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import net from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { freePort } from '../lib/services.mjs';
+import { stop, waitFor } from './lib/child.mjs';
+import { describeMachine, machineCpu, processCpu } from './lib/machine.mjs';
+import { buildPlatform, createDatabase, createStudio, PREFIX, REDIS_URL, RUN_ID, startPlatform } from './lib/platform.mjs';
+import { printShares, readCpuProfile, selfTime } from './lib/profile.mjs';
+import { log, onCleanup, runBench } from './lib/run.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = join(ROOT, 'dist/apps/spawnpoint/src/main.js');
 const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url));
 const BOARD = 'bench';
 
@@ -49,30 +51,19 @@ const DURATION = Number(opts.duration);
 const CONNECTIONS = Number(opts.connections);
 const PLAYERS = Number(opts.players);
 const SUBMIT_RATIO = Number(opts['submit-ratio']);
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const RUN_ID = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const PREFIX = `bench_${RUN_ID}:`;
-
-const log = (...args) => console.error('[bench]', ...args);
-const cleanups = [];
 
 async function main() {
-  log(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
+  log(`machine: ${describeMachine()}`);
   const results = [];
   let target;
   if (process.env.BENCH_URL) {
     target = { url: process.env.BENCH_URL.replace(/\/$/, ''), key: process.env.BENCH_SERVER_KEY };
     if (!target.key) throw new Error('BENCH_URL needs BENCH_SERVER_KEY (a server key of a game on that platform)');
   } else {
-    if (opts.build && !opts['no-build']) {
-      log('building (node scripts/build.mjs)…');
-      const built = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-      if (built.status !== 0) throw new Error('build failed');
-    }
+    if (opts.build && !opts['no-build']) buildPlatform();
     const database = await createDatabase();
     const platform = await startPlatform(database);
-    target = { url: platform.url, key: await createStudio(platform.url), platform };
+    target = { url: platform.url, key: (await createStudio(platform.url, 'leaderboards')).key, platform };
   }
 
   log(`warming up: one score for each of ${PLAYERS} players…`);
@@ -185,125 +176,16 @@ async function phase(name, url, request, pid) {
   return summary;
 }
 
-/** utime + stime of a process, in clock ticks (1/100 s). */
-function processCpu(pid) {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-function machineCpu() {
-  try {
-    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-    const values = ticks.map(Number);
-    const idle = values[3] + (values[4] ?? 0);
-    const total = values.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return { busy: 0, total: 1 };
-  }
-}
-
-async function createDatabase() {
-  const name = `spawnpoint_bench_${RUN_ID}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  cleanups.push(async () => {
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
-  });
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function startPlatform(databaseUrl, extraArgs = []) {
-  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run node scripts/build.mjs`);
-  const port = await freePort();
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: PREFIX,
-    JWT_SESSION_SECRET: randomBytes(32).toString('hex'),
-    JWT_DEVELOPER_SECRET: randomBytes(32).toString('hex'),
-    // The bench measures throughput, not the abuse limits (10 M/min: far above it, and small enough
-    // that the GCRA interval, 60 000 ms / limit, stays above the precision of an epoch-ms double).
-    RATE_LIMIT_KEY_PER_MINUTE: '10000000',
-    RATE_LIMIT_IP_PER_MINUTE: '10000000',
-    DOCS_ENABLED: 'false',
-  };
-  // Its logs (warnings and errors only) go to stderr, keeping stdout for the results.
-  const child = spawn(process.execPath, [...extraArgs, ENTRY], { cwd: ROOT, env, stdio: ['ignore', process.stderr, 'inherit'] });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/readyz`, child);
-  const stopper = () => stop(child);
-  cleanups.push(stopper);
-  cleanups.push(() => deleteRedisKeys());
-  log(`platform ready at ${url} (pid ${child.pid})`);
-  return { url, child, databaseUrl, stopper };
-}
-
 async function startBare(extraRoundTrips) {
   const port = await freePort();
   const child = spawn(process.execPath, [BARE], {
     env: { PATH: process.env.PATH, PORT: String(port), REDIS_URL, REDIS_KEY_PREFIX: PREFIX, EXTRA_ROUND_TRIPS: String(extraRoundTrips) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  cleanups.push(() => stop(child));
+  onCleanup(() => stop(child));
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/leaderboards/${BOARD}/rank/nobody`, child, [404]);
   return { url, child };
-}
-
-async function waitFor(url, child, statuses = [200]) {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
-    const status = (await fetch(url).catch(() => null))?.status;
-    if (statuses.includes(status)) return;
-    await sleep(100);
-  }
-  throw new Error(`${url} did not answer within 30 s`);
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
-}
-
-async function createStudio(url) {
-  const post = async (path, body, headers = {}) => {
-    const res = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
-  const { token } = await post('/developers/signup', {
-    email: `bench-${RUN_ID}@bench.test`,
-    password: 'correct horse battery',
-    name: 'Bench',
-  });
-  const auth = { authorization: `Bearer ${token}` };
-  const game = await post('/games', { name: 'Bench game' }, auth);
-  const key = await post(`/games/${game.id}/keys`, { name: 'bench', kind: 'server' }, auth);
-  return key.key;
 }
 
 /** One score per player, so every rank read finds a record and every submit updates one. */
@@ -350,108 +232,30 @@ async function checkDurability(target) {
 
 /** Re-runs the mixed phase with --cpu-prof and prints where the platform's CPU time goes. */
 async function profile(target) {
-  await target.platform.stopper();
+  await target.platform.stop();
   const dir = join(tmpdir(), `spawnpoint-bench-profile-${RUN_ID}`);
-  const platform = await startPlatform(target.platform.databaseUrl, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
+  const platform = await startPlatform(target.platform.databaseUrl, {
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'],
+  });
   // The new process's caches (known players, configs, API key) are cold: warm them as before.
   await warmUp({ ...target, url: platform.url });
   // V8 stamps samples with the monotonic clock, as process.hrtime does: keep only the phase's.
   const from = Number(process.hrtime.bigint() / 1000n);
   await phase('platform (profiled): submit-or-rank', platform.url, mixed(target.key, SUBMIT_RATIO), platform.child.pid);
   const to = Number(process.hrtime.bigint() / 1000n);
-  await platform.stopper();
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) return log('no CPU profile was written');
-  const { nodes, samples, timeDeltas, startTime } = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const selfTime = new Map();
-  let at = startTime;
-  samples.forEach((id, i) => {
-    at += timeDeltas[i] ?? 0;
-    if (at >= from && at <= to) selfTime.set(id, (selfTime.get(id) ?? 0) + (timeDeltas[i] ?? 0));
-  });
-  const byPackage = new Map();
-  const byFunction = new Map();
-  let total = 0;
-  for (const [id, micros] of selfTime) {
-    const { callFrame } = byId.get(id);
-    const where = category(callFrame);
-    if (where === '(idle)') continue;
-    total += micros;
-    byPackage.set(where, (byPackage.get(where) ?? 0) + micros);
-    const fn = `${callFrame.functionName || '(anonymous)'} ${where}`;
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros);
-  }
-  const top = (map, n) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, v]) => `| ${k} | ${((v / total) * 100).toFixed(1)} % |`);
-  console.log('\n### Where the platform process spends its CPU (self time, idle excluded)\n');
-  console.log('| Package / area | share |\n| --- | ---: |');
-  console.log(top(byPackage, 18).join('\n'));
-  console.log('\n| Function | share |\n| --- | ---: |');
-  console.log(top(byFunction, 25).join('\n'));
+  await platform.stop();
+  const cpuProfile = readCpuProfile(dir);
+  if (!cpuProfile) return log('no CPU profile was written');
+  // Built code by area (apps/api, libs/leaderboards…), functions by name only.
+  printShares(
+    '### Where the platform process spends its CPU (self time, idle excluded)',
+    selfTime(cpuProfile, [{ from, to }], { distDepth: 2, lines: false }),
+    { areaTitle: 'Package / area', areas: 18, functions: 25 },
+  );
   if (process.env.BENCH_KEEP_PROFILE) {
     writeFileSync(join(dir, 'window.json'), JSON.stringify({ from, to }));
     log(`profile kept in ${dir} (phase window in window.json)`);
   } else rmSync(dir, { recursive: true, force: true });
 }
 
-function category({ url, functionName }) {
-  if (functionName === '(idle)') return '(idle)';
-  if (!url) return functionName === '(garbage collector)' ? '(garbage collector)' : '(native / program)';
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  const modules = url.lastIndexOf('node_modules/');
-  if (modules >= 0) {
-    const parts = url.slice(modules + 13).split('/');
-    return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
-  }
-  const dist = url.indexOf('/dist/');
-  if (dist >= 0)
-    return url
-      .slice(dist + 6)
-      .split('/')
-      .slice(0, 2)
-      .join('/');
-  return url;
-}
-
-async function deleteRedisKeys() {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
-}
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function cleanup() {
-  for (const fn of cleanups.reverse()) await fn().catch((error) => log(`cleanup: ${error.message}`));
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-
-main().then(
-  () => cleanup(),
-  async (error) => {
-    console.error(`[bench] failed: ${error.stack ?? error.message}`);
-    await cleanup();
-    process.exit(1);
-  },
-);
+runBench(main);

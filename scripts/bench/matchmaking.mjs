@@ -19,20 +19,19 @@
 //           matcher call per simulated second: the worst case for one call.
 // CPU is process.cpuUsage() (user + system) around the matcher calls only; generating tickets and
 // bookkeeping are not counted. "Wait" is simulated time from arrival to the tick that matched it.
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import ts from 'typescript';
+import { processCpu } from './lib/machine.mjs';
+import { apiRequest, buildPlatform, createDatabase, createStudio, ROOT, startPlatform } from './lib/platform.mjs';
+import { onCleanup, runBench } from './lib/run.mjs';
+import { mulberry32, quantile } from './lib/stats.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const { values: opts } = parseArgs({
   options: {
     tickets: { type: 'string', default: '10000' },
@@ -54,15 +53,8 @@ mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'matcher.mjs'), js);
 const { matchTickets } = await import(pathToFileURL(join(dir, 'matcher.mjs')).href);
 
-// Deterministic PRNG (mulberry32) so runs are comparable.
-let state = Number(opts.seed) >>> 0;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// Deterministic PRNG so runs are comparable.
+const random = mulberry32(Number(opts.seed));
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 
 const REGIONS = ['us-east', 'us-west', 'eu-west', 'ap-south'];
@@ -111,10 +103,8 @@ function makeTicket(id, mode, createdAt) {
   };
 }
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+/** The p-th percentile (0…100) of an ascending list; 0 when empty. */
+const percentile = (sorted, p) => quantile(sorted, p / 100);
 
 function cpuSeconds(start) {
   const used = process.cpuUsage(start);
@@ -219,7 +209,7 @@ console.log(
   `\ntarget ≥ 10,000 tickets matched per CPU second: steady ${steadyRate >= 10_000 ? 'met' : 'MISSED'}, 1v1 burst ${burstRate >= 10_000 ? 'met' : 'MISSED'}, 5v5 burst ${burst5Rate >= 10_000 ? 'met' : 'MISSED'}`,
 );
 
-if (opts.e2e) await endToEnd(Number(opts['e2e-tickets']));
+if (opts.e2e) runBench(() => endToEnd(Number(opts['e2e-tickets'])));
 
 /**
  * Through HTTP and the worker: queue tickets concurrently (no long poll), then wait until the
@@ -227,141 +217,57 @@ if (opts.e2e) await endToEnd(Number(opts['e2e-tickets']));
  * (ticket updated_at − created_at); platform CPU is the server process's utime + stime.
  */
 async function endToEnd(count) {
-  const ROOT_ENTRY = join(ROOT, 'dist/apps/spawnpoint/src/main.js');
-  const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const prefix = `bench_${runId}:`;
-  const database = `spawnpoint_bench_${runId}`;
-  if (!opts['no-build']) {
-    const built = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    if (built.status !== 0) throw new Error('build failed');
-  }
-  if (!existsSync(ROOT_ENTRY)) throw new Error(`${ROOT_ENTRY} is missing: run node scripts/build.mjs`);
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${database}"`);
-  await admin.end();
-  const dbUrl = new URL(DATABASE_URL);
-  dbUrl.pathname = `/${database}`;
-  const port = await new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = server.address();
-      server.close(() => resolve(free));
-    });
+  if (!opts['no-build']) buildPlatform();
+  const database = await createDatabase();
+  const { url, child } = await startPlatform(database);
+  const { key } = await createStudio(url, 'matchmaking');
+  await apiRequest(url, 'PUT', '/matchmaking/modes/duel', key, {
+    skill_window: { initial: 100, per_second: 50, max: 1000 },
+    max_wait_seconds: 60,
   });
-  const child = spawn(process.execPath, [ROOT_ENTRY], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: dbUrl.toString(),
-      REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
-      JWT_SESSION_SECRET: randomBytes(32).toString('hex'),
-      JWT_DEVELOPER_SECRET: randomBytes(32).toString('hex'),
-      RATE_LIMIT_KEY_PER_MINUTE: '10000000',
-      RATE_LIMIT_IP_PER_MINUTE: '10000000',
-      DOCS_ENABLED: 'false',
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const client = new pg.Client({ connectionString: dbUrl.toString() });
-  try {
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${url}/readyz`).catch(() => null))?.status === 200) break;
-      if (i > 300 || child.exitCode !== null) throw new Error('the platform did not start');
-      await sleep(100);
-    }
-    const post = async (path, body, headers = {}, method = 'POST') => {
-      const res = await fetch(`${url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
+
+  const cpuBefore = processCpu(child.pid);
+  const started = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const skill = Math.round(Math.min(3000, Math.max(0, 1500 + 300 * gaussian())));
+      await apiRequest(url, 'POST', '/matchmaking/queue', key, {
+        player_id: `p${i}`,
+        skill_rating: skill,
+        game_mode: 'duel',
+        region: REGIONS[i % 2],
       });
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    };
-    const { token } = await post('/developers/signup', {
-      email: `bench-${runId}@bench.test`,
-      password: 'correct horse battery',
-      name: 'Bench',
-    });
-    const game = await post('/games', { name: 'Bench' }, { authorization: `Bearer ${token}` });
-    const { key } = await post(`/games/${game.id}/keys`, { name: 'bench', kind: 'server' }, { authorization: `Bearer ${token}` });
-    await post(
-      '/matchmaking/modes/duel',
-      { skill_window: { initial: 100, per_second: 50, max: 1000 }, max_wait_seconds: 60 },
-      { 'x-api-key': key },
-      'PUT',
-    );
-
-    const cpuBefore = processCpu(child.pid);
-    const started = Date.now();
-    let next = 0;
-    const worker = async () => {
-      while (next < count) {
-        const i = next++;
-        const skill = Math.round(Math.min(3000, Math.max(0, 1500 + 300 * gaussian())));
-        await post(
-          '/matchmaking/queue',
-          { player_id: `p${i}`, skill_rating: skill, game_mode: 'duel', region: REGIONS[i % 2] },
-          { 'x-api-key': key },
-        );
-      }
-    };
-    await Promise.all(Array.from({ length: 32 }, worker));
-    const queuedIn = (Date.now() - started) / 1000;
-    await client.connect();
-    for (;;) {
-      const { rows } = await client.query(`SELECT count(*)::int AS n FROM matchmaking_tickets WHERE status = 'queued'`);
-      if (rows[0].n === 0) break;
-      if (Date.now() - started > 180_000) throw new Error(`${rows[0].n} tickets still queued after 180 s`);
-      await sleep(100);
     }
-    const drainedIn = (Date.now() - started) / 1000;
-    const cpu = (processCpu(child.pid) - cpuBefore) / 100;
-    const { rows } = await client.query(`
-      SELECT count(*) FILTER (WHERE status = 'matched')::int AS matched, count(*) FILTER (WHERE status = 'expired')::int AS expired,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at)) FILTER (WHERE status = 'matched') AS p50,
-             percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at)) FILTER (WHERE status = 'matched') AS p99
-      FROM matchmaking_tickets`);
-    const { rows: dup } = await client.query(`SELECT count(*)::int AS seats, count(DISTINCT player_id)::int AS players FROM match_seats`);
-    const r = rows[0];
-    console.log(`\nend to end: ${count} tickets over HTTP (32 concurrent clients), one platform process with every role`);
-    console.log(`  queued in                ${queuedIn.toFixed(2)} s (${Math.round(count / queuedIn)} tickets/s accepted)`);
-    console.log(
-      `  all tickets ended after  ${drainedIn.toFixed(2)} s: ${r.matched} matched, ${r.expired} expired; ${dup[0].seats} seats for ${dup[0].players} distinct players`,
-    );
-    console.log(`  wait (queued → matched)  p50 ${Number(r.p50).toFixed(2)} s, p99 ${Number(r.p99).toFixed(2)} s`);
-    console.log(
-      `  platform CPU             ${cpu.toFixed(2)} s for queueing and matching (${Math.round(r.matched / cpu)} tickets matched per platform CPU second)`,
-    );
-  } finally {
-    await client.end().catch(() => undefined);
-    child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = nextCursor;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    await redis.quit();
-    const drop = new pg.Client({ connectionString: DATABASE_URL });
-    await drop.connect();
-    await drop.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await drop.end();
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  const queuedIn = (Date.now() - started) / 1000;
+  const client = new pg.Client({ connectionString: database });
+  await client.connect();
+  onCleanup(() => client.end());
+  for (;;) {
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM matchmaking_tickets WHERE status = 'queued'`);
+    if (rows[0].n === 0) break;
+    if (Date.now() - started > 180_000) throw new Error(`${rows[0].n} tickets still queued after 180 s`);
+    await sleep(100);
   }
-}
-
-/** utime + stime of a process, in clock ticks (1/100 s). */
-function processCpu(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  const drainedIn = (Date.now() - started) / 1000;
+  const cpu = (processCpu(child.pid) - cpuBefore) / 100;
+  const { rows } = await client.query(`
+    SELECT count(*) FILTER (WHERE status = 'matched')::int AS matched, count(*) FILTER (WHERE status = 'expired')::int AS expired,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at)) FILTER (WHERE status = 'matched') AS p50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at)) FILTER (WHERE status = 'matched') AS p99
+    FROM matchmaking_tickets`);
+  const { rows: dup } = await client.query(`SELECT count(*)::int AS seats, count(DISTINCT player_id)::int AS players FROM match_seats`);
+  const r = rows[0];
+  console.log(`\nend to end: ${count} tickets over HTTP (32 concurrent clients), one platform process with every role`);
+  console.log(`  queued in                ${queuedIn.toFixed(2)} s (${Math.round(count / queuedIn)} tickets/s accepted)`);
+  console.log(
+    `  all tickets ended after  ${drainedIn.toFixed(2)} s: ${r.matched} matched, ${r.expired} expired; ${dup[0].seats} seats for ${dup[0].players} distinct players`,
+  );
+  console.log(`  wait (queued → matched)  p50 ${Number(r.p50).toFixed(2)} s, p99 ${Number(r.p99).toFixed(2)} s`);
+  console.log(
+    `  platform CPU             ${cpu.toFixed(2)} s for queueing and matching (${Math.round(r.matched / cpu)} tickets matched per platform CPU second)`,
+  );
 }

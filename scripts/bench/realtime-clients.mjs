@@ -11,6 +11,7 @@
 // process of the machine) now, minus `t` in the payload, stamped by the publisher.
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
+import { countInto, sparseHistogram } from './lib/stats.mjs';
 
 const EVENT = 'chat_message';
 /** Latency histogram: 0.1 ms buckets up to 10 s, the last bucket catches the rest. */
@@ -31,7 +32,7 @@ function record(message) {
   const t = message.t;
   received++;
   if (typeof t !== 'number') return;
-  histogram[Math.min(BUCKETS - 1, Math.max(0, Math.floor((now() - t) / BUCKET_US)))]++;
+  countInto(histogram, now() - t, BUCKET_US);
 }
 
 function openSocketIo(url, client, waitFor) {
@@ -126,9 +127,7 @@ async function connect({ transport, url, clients, waitFor, concurrency }) {
 }
 
 function stats() {
-  const sparse = [];
-  for (let i = 0; i < BUCKETS; i++) if (histogram[i] > 0) sparse.push([i, histogram[i]]);
-  return { received, histogram: sparse, bucketUs: BUCKET_US, drops, up: sockets.filter((s) => s.up()).length };
+  return { received, histogram: sparseHistogram(histogram), bucketUs: BUCKET_US, drops, up: sockets.filter((s) => s.up()).length };
 }
 
 process.on('message', (command) => {

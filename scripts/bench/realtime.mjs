@@ -26,20 +26,22 @@
 // each connection presents the server key + its player_id (the handshake reads the player).
 // DATABASE_URL / REDIS_URL (default: the local servers) say where a private database
 // (spawnpoint_bench_<id>, dropped at the end) and Redis key prefix (bench_<id>:) are made.
-import { fork, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { fork } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import pg from 'pg';
+import { freePort } from '../lib/services.mjs';
+import { stop } from './lib/child.mjs';
+import { describeMachine, processCpu, processRss } from './lib/machine.mjs';
+import { buildPlatform, createDatabase, createPlayers, createStudio, PREFIX, REDIS_URL, RUN_ID, startPlatform } from './lib/platform.mjs';
+import { printShares, readCpuProfile, selfTime } from './lib/profile.mjs';
+import { log, onCleanup, runBench } from './lib/run.mjs';
+import { histogramQuantile, mergeHistograms } from './lib/stats.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = join(ROOT, 'dist/apps/spawnpoint/src/main.js');
 const BARE = fileURLToPath(new URL('./realtime-bare.mjs', import.meta.url));
 const CLIENTS_SCRIPT = fileURLToPath(new URL('./realtime-clients.mjs', import.meta.url));
 
@@ -73,10 +75,6 @@ const ONLY = new Set(opts.only.split(','));
 /** The gateway's resume grace (REALTIME_RESUME_GRACE_MS): waited out between gateway phases so offline timers don't land in a measurement. */
 const GRACE_MS = 3_000;
 const EVENT = 'chat_message';
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const RUN_ID = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const PREFIX = `bench_${RUN_ID}:`;
 
 /**
  * Pub/sub channels every platform on this Redis publishes to without its key prefix: other
@@ -86,20 +84,18 @@ const SHARED_CHANNELS = ['leaderboards:updates', 'leaderboards:config', 'auth:re
 let foreignMessages = 0;
 /** Measured phases of the gateway, on the monotonic clock V8 stamps profile samples with (µs). */
 const profileWindows = [];
-const log = (...args) => console.error('[bench]', ...args);
-const cleanups = [];
 const playerId = (i) => `b${i}`;
 
 async function main() {
-  log(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load ${loadavg()[0].toFixed(1)}`);
-  if (opts.build && !opts['no-build']) {
-    log('building (node scripts/build.mjs)…');
-    const built = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    if (built.status !== 0) throw new Error('build failed');
-  }
+  log(`machine: ${describeMachine()}, load ${loadavg()[0].toFixed(1)}`);
+  if (opts.build && !opts['no-build']) buildPlatform();
   const database = await createDatabase();
   const profileDir = join(tmpdir(), `spawnpoint-bench-realtime-${RUN_ID}`);
-  const platform = await startPlatform(database, opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const platform = await startPlatform(database, {
+    roles: 'api,realtime',
+    nodeArgs: opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    env: { REALTIME_RESUME_GRACE_MS: String(GRACE_MS) },
+  });
   // One game per gateway transport, so that a game's rooms hold the clients of one transport only.
   const sioGame = await createStudio(platform.url, 'sio');
   const wsGame = await createStudio(platform.url, 'ws');
@@ -108,26 +104,30 @@ async function main() {
   log(`${players} players created in each of games ${sioGame.gameId} (Socket.IO) and ${wsGame.gameId} (/ws)`);
 
   const publisher = new Redis(REDIS_URL, { keyPrefix: PREFIX });
-  cleanups.push(() => publisher.quit());
+  onCleanup(() => publisher.quit());
   const fleet = await startFleet(PROCS);
   await listenForForeignTraffic();
 
   const gatewayWs = platform.url.replace('http', 'ws');
+  /** A gateway target whose clients are the players of `game`; its messages go through the realtime stream. */
+  const gateway = (game, target) => ({
+    ...target,
+    waitFor: 'welcome',
+    pid: platform.child.pid,
+    gateway: true,
+    entry: (rooms, payload) => ({ kind: 'deliver', rooms, event: EVENT, payload }),
+    stream: 'realtime:stream',
+    everyone: `${game.gameId}|global`,
+    player: (i) => `${game.gameId}|player:${playerId(i)}`,
+  });
   const targets = [
-    {
+    gateway(sioGame, {
       key: 'gateway-sio',
       name: 'gateway, Socket.IO',
       transport: 'socket.io',
       url: gatewayWs,
-      waitFor: 'welcome',
       client: (i) => ({ auth: { api_key: sioGame.key, player_id: playerId(i) } }),
-      pid: platform.child.pid,
-      gateway: true,
-      entry: (rooms, payload) => ({ kind: 'deliver', rooms, event: EVENT, payload }),
-      stream: 'realtime:stream',
-      everyone: `${sioGame.gameId}|global`,
-      player: (i) => `${sioGame.gameId}|player:${playerId(i)}`,
-    },
+    }),
     {
       key: 'bare-sio',
       name: 'bare socket.io 4.8',
@@ -135,20 +135,13 @@ async function main() {
       mode: 'socket.io',
       client: (i) => ({ auth: { player_id: playerId(i) } }),
     },
-    {
+    gateway(wsGame, {
       key: 'gateway-ws',
       name: 'gateway, /ws',
       transport: 'ws',
       url: `${gatewayWs}/ws`,
-      waitFor: 'welcome',
       client: (i) => ({ query: { api_key: wsGame.key, player_id: playerId(i) } }),
-      pid: platform.child.pid,
-      gateway: true,
-      entry: (rooms, payload) => ({ kind: 'deliver', rooms, event: EVENT, payload }),
-      stream: 'realtime:stream',
-      everyone: `${wsGame.gameId}|global`,
-      player: (i) => `${wsGame.gameId}|player:${playerId(i)}`,
-    },
+    }),
     { key: 'bare-ws', name: 'bare ws', transport: 'ws', mode: 'ws', client: (i) => ({ query: { player_id: playerId(i) } }) },
   ].filter((t) => ONLY.has(t.key));
 
@@ -207,7 +200,7 @@ async function main() {
   for (const bare of bares) await stop(bare.child);
 
   if (opts.profile) {
-    await platform.stopper();
+    await platform.stop();
     printProfile(profileDir);
   }
   report(results);
@@ -303,17 +296,17 @@ async function measure(fleet, publisher, target, load, seconds, label) {
 }
 
 function emptyTotals() {
-  return { published: 0, expected: 0, received: 0, wall: 0, cpuSeconds: 0, foreign: 0, histogram: new Map(), bucketUs: 0 };
+  return { published: 0, expected: 0, received: 0, wall: 0, cpuSeconds: 0, foreign: 0, histogram: [], bucketUs: 0 };
 }
 
 function addRound(totals, round) {
   for (const key of ['published', 'expected', 'received', 'wall', 'cpuSeconds', 'foreign']) totals[key] += round[key];
-  for (const [bucket, n] of round.histogram) totals.histogram.set(bucket, (totals.histogram.get(bucket) ?? 0) + n);
+  totals.histogram = mergeHistograms([totals.histogram, round.histogram]);
   totals.bucketUs = round.bucketUs;
 }
 
 function summarize(t) {
-  const histogram = { histogram: [...t.histogram].sort((a, b) => a[0] - b[0]), bucketUs: t.bucketUs };
+  const histogram = { histogram: t.histogram, bucketUs: t.bucketUs };
   return {
     published: t.published,
     expected: t.expected,
@@ -337,30 +330,23 @@ function describe(s) {
 
 async function collect(fleet) {
   const replies = await Promise.all(fleet.map((child) => call(child, { op: 'stats' })));
-  const histogram = new Map();
-  for (const reply of replies) for (const [bucket, n] of reply.histogram) histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
   return {
     received: replies.reduce((sum, r) => sum + r.received, 0),
     drops: replies.reduce((sum, r) => sum + r.drops, 0),
     up: replies.reduce((sum, r) => sum + r.up, 0),
-    histogram: [...histogram].sort((a, b) => a[0] - b[0]),
+    histogram: mergeHistograms(replies.map((r) => r.histogram)),
     bucketUs: replies[0].bucketUs,
   };
 }
 
+/** The q-quantile of a latency histogram, in ms (0 when empty). */
 function percentile({ histogram, bucketUs }, q) {
-  const total = histogram.reduce((sum, [, n]) => sum + n, 0);
-  let seen = 0;
-  for (const [bucket, n] of histogram) {
-    seen += n;
-    if (seen >= q * total) return ((bucket + 1) * bucketUs) / 1000;
-  }
-  return 0;
+  return (histogramQuantile(histogram, bucketUs, q) ?? 0) / 1000;
 }
 
 async function listenForForeignTraffic() {
   const subscriber = new Redis(REDIS_URL);
-  cleanups.push(() => subscriber.quit());
+  onCleanup(() => subscriber.quit());
   subscriber.on('message', () => foreignMessages++);
   await subscriber.subscribe(...SHARED_CHANNELS);
 }
@@ -452,26 +438,11 @@ function report(results) {
   );
 }
 
-/** utime + stime of a process, in clock ticks (1/100 s). */
-function processCpu(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-function processRss(pid) {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) * 1024;
-}
-
 async function startFleet(count) {
   const fleet = [];
   for (let i = 0; i < count; i++) {
     const child = fork(CLIENTS_SCRIPT, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=2048'] });
-    cleanups.push(async () => child.kill('SIGKILL'));
+    onCleanup(() => child.kill('SIGKILL'));
     fleet.push(child);
   }
   return fleet;
@@ -501,7 +472,7 @@ async function startBare(mode) {
     env: { PATH: process.env.PATH, MODE: mode, PORT: String(port), REDIS_URL, REDIS_KEY_PREFIX: PREFIX },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  cleanups.push(() => stop(child));
+  onCleanup(() => stop(child));
   await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`bare ${mode} server exited with ${code}`)));
@@ -509,191 +480,20 @@ async function startBare(mode) {
   return { port, child };
 }
 
-async function createDatabase() {
-  const name = `spawnpoint_bench_${RUN_ID}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  cleanups.push(async () => {
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
-  });
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** Players b0…b<count-1>, inserted in one statement (the handshake reads them like any player). */
-async function createPlayers(databaseUrl, gameId, count) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query(
-    `INSERT INTO players (game_id, id, updated_at) SELECT $1::uuid, 'b' || g, now() FROM generate_series(0, $2::int - 1) AS g`,
-    [gameId, count],
-  );
-  await client.end();
-}
-
-async function startPlatform(databaseUrl, extraArgs) {
-  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run node scripts/build.mjs`);
-  const port = await freePort();
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: PREFIX,
-    JWT_SESSION_SECRET: randomBytes(32).toString('hex'),
-    JWT_DEVELOPER_SECRET: randomBytes(32).toString('hex'),
-    RATE_LIMIT_KEY_PER_MINUTE: '10000000',
-    RATE_LIMIT_IP_PER_MINUTE: '10000000',
-    REALTIME_RESUME_GRACE_MS: String(GRACE_MS),
-    DOCS_ENABLED: 'false',
-  };
-  const child = spawn(process.execPath, [...extraArgs, ENTRY, '--role', 'api,realtime'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', process.stderr, 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/readyz`, child);
-  const stopper = () => stop(child);
-  cleanups.push(stopper);
-  cleanups.push(() => deleteRedisKeys());
-  log(`platform ready at ${url} (pid ${child.pid})`);
-  return { url, child, stopper };
-}
-
-async function waitFor(url, child) {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
-    const status = (await fetch(url).catch(() => null))?.status;
-    if (status === 200) return;
-    await sleep(100);
-  }
-  throw new Error(`${url} did not answer within 30 s`);
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
-}
-
-async function createStudio(url, name) {
-  const post = async (path, body, headers = {}) => {
-    const res = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
-  const { token } = await post('/developers/signup', {
-    email: `bench-${RUN_ID}-${name}@bench.test`,
-    password: 'correct horse battery',
-    name: 'Bench',
-  });
-  const auth = { authorization: `Bearer ${token}` };
-  const game = await post('/games', { name: 'Bench game' }, auth);
-  const key = await post(`/games/${game.id}/keys`, { name: 'bench', kind: 'server' }, auth);
-  return { gameId: game.id, key: key.key };
-}
-
 /** Self time of the gateway process by package and by function, in each measured phase. */
 function printProfile(dir) {
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) return log('no CPU profile was written');
-  const { nodes, samples, timeDeltas, startTime } = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const cpuProfile = readCpuProfile(dir);
+  if (!cpuProfile) return log('no CPU profile was written');
   for (const window of profileWindows) {
-    const byPackage = new Map();
-    const byFunction = new Map();
-    let total = 0;
-    let at = startTime;
-    samples.forEach((id, i) => {
-      at += timeDeltas[i] ?? 0;
-      if (at < window.from || at > window.to) return;
-      const { callFrame } = byId.get(id);
-      const where = category(callFrame);
-      if (where === '(idle)') return;
-      const micros = timeDeltas[i] ?? 0;
-      total += micros;
-      byPackage.set(where, (byPackage.get(where) ?? 0) + micros);
-      const fn = `${callFrame.functionName || '(anonymous)'} ${where}:${callFrame.lineNumber + 1}`;
-      byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros);
+    const shares = selfTime(cpuProfile, [window]);
+    printShares(`### Gateway CPU, ${window.label} (self time, idle excluded: ${(shares.total / 1e6).toFixed(2)} s)`, shares, {
+      areaTitle: 'Package / area',
+      areas: 12,
+      functions: 25,
     });
-    const top = (map, n) =>
-      [...map]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, n)
-        .map(([k, v]) => `| ${k} | ${((v / total) * 100).toFixed(1)} % |`);
-    console.log(`\n### Gateway CPU, ${window.label} (self time, idle excluded: ${(total / 1e6).toFixed(2)} s)\n`);
-    console.log('| Package / area | share |\n| --- | ---: |');
-    console.log(top(byPackage, 12).join('\n'));
-    console.log('\n| Function | share |\n| --- | ---: |');
-    console.log(top(byFunction, 25).join('\n'));
   }
   if (!process.env.BENCH_KEEP_PROFILE) rmSync(dir, { recursive: true, force: true });
   else log(`profile kept in ${dir}`);
 }
 
-function category({ url, functionName }) {
-  if (functionName === '(idle)') return '(idle)';
-  if (!url) return functionName === '(garbage collector)' ? '(garbage collector)' : '(native / program)';
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  const modules = url.lastIndexOf('node_modules/');
-  if (modules >= 0) {
-    const parts = url.slice(modules + 13).split('/');
-    return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
-  }
-  const dist = url.indexOf('/dist/');
-  return dist >= 0 ? url.slice(dist + 6) : url;
-}
-
-async function deleteRedisKeys() {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
-}
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function cleanup() {
-  for (const fn of cleanups.reverse()) await fn().catch((error) => log(`cleanup: ${error.message}`));
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-
-main().then(
-  () => cleanup(),
-  async (error) => {
-    console.error(`[bench] failed: ${error.stack ?? error.message}`);
-    await cleanup();
-    process.exit(1);
-  },
-);
+runBench(main);

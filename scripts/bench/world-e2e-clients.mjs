@@ -24,6 +24,7 @@ import { getRawChangesCallback } from '@colyseus/schema';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
+import { countInto, sparseHistogram } from './lib/stats.mjs';
 
 const ENGINE = fileURLToPath(new URL('../../dist/libs/worlds/src/engine/index.js', import.meta.url));
 const { WorldMirror } = existsSync(ENGINE) ? await import(pathToFileURL(ENGINE).href) : {};
@@ -69,7 +70,6 @@ function resetCounters() {
 resetCounters();
 
 const now = () => performance.now();
-const record = (histogram, ms) => histogram[Math.min(BUCKETS - 1, Math.max(0, Math.floor(ms / BUCKET_MS)))]++;
 /** A server-to-client WebSocket frame's header: 2 bytes, 4 from 126 bytes of payload, 10 from 64 KiB. */
 const wsHeader = (length) => (length < 126 ? 2 : length < 65_536 ? 4 : 10);
 
@@ -92,12 +92,12 @@ function newClient() {
 function onState(client, seq) {
   const at = now();
   counters.messages++;
-  if (client.lastMessageAt > 0) record(counters.intervals, at - client.lastMessageAt);
+  if (client.lastMessageAt > 0) countInto(counters.intervals, at - client.lastMessageAt, BUCKET_MS);
   client.lastMessageAt = at;
   // Every input up to `seq` is acknowledged by this message; the first one to say so is the latency.
   if (seq > client.acked && seq <= client.seq) {
     for (let s = Math.max(client.acked + 1, client.seq - SEQ_RING + 1, client.countFrom); s <= seq; s++) {
-      record(counters.latencies, at - client.sentAt[s % SEQ_RING]);
+      countInto(counters.latencies, at - client.sentAt[s % SEQ_RING], BUCKET_MS);
       counters.inputsAcked++;
     }
     client.acked = seq;
@@ -336,13 +336,6 @@ function startInputs(rate) {
   }, 5);
 }
 
-/** [bucket, count] pairs of the non-empty buckets: IPC carries a few hundred numbers, not 100,000. */
-function sparse(histogram) {
-  const pairs = [];
-  for (let i = 0; i < histogram.length; i++) if (histogram[i] > 0) pairs.push([i, histogram[i]]);
-  return pairs;
-}
-
 function stats() {
   const counted = clients.filter((c) => c.visible > 0);
   return {
@@ -351,8 +344,9 @@ function stats() {
     visibleSum: counted.reduce((sum, c) => sum + c.visible, 0),
     visibleClients: counted.length,
     ...counters,
-    intervals: sparse(counters.intervals),
-    latencies: sparse(counters.latencies),
+    // IPC carries the non-empty buckets: a few hundred numbers, not 100,000.
+    intervals: sparseHistogram(counters.intervals),
+    latencies: sparseHistogram(counters.latencies),
   };
 }
 

@@ -15,6 +15,7 @@ import { Room, Server, matchMaker } from '@colyseus/core';
 import { MapSchema, StateView, schema, t } from '@colyseus/schema';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { performance } from 'node:perf_hooks';
+import { quantile } from './lib/stats.mjs';
 
 const PORT = Number(process.env.PORT);
 const WORLD_SIZE = Number(process.env.WORLD_SIZE);
@@ -203,11 +204,8 @@ class ArenaRoom extends Room {
   }
 }
 
-const quantile = (list, q) => {
-  if (list.length === 0) return 0;
-  const sorted = [...list].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
+/** The q-quantile of a list of kept durations (ms). */
+const durationQuantile = (list, q) => quantile(Float64Array.from(list).sort(), q);
 
 const server = new Server({ transport: new WebSocketTransport({ perMessageDeflate: false }), greet: false });
 server.define('arena', ArenaRoom);
@@ -221,10 +219,10 @@ process.on('message', (message) => {
     op: 'stats',
     ticks: timings.ticks,
     late: timings.late,
-    tickP50: quantile(timings.tick, 0.5),
-    tickP99: quantile(timings.tick, 0.99),
-    patchP50: quantile(timings.patch, 0.5),
-    patchP99: quantile(timings.patch, 0.99),
+    tickP50: durationQuantile(timings.tick, 0.5),
+    tickP99: durationQuantile(timings.tick, 0.99),
+    patchP50: durationQuantile(timings.patch, 0.5),
+    patchP99: durationQuantile(timings.patch, 0.99),
     entities: arena?.state.entities.size ?? 0,
     clients: arena?.players.size ?? 0,
   });

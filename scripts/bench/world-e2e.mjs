@@ -39,20 +39,21 @@
 // - ticks: Spawnpoint's from GET /worlds/:name (average and p99 over the world's last 1,024 ticks,
 //   overruns counted over the window); Colyseus's simulation callback and broadcastPatch timed
 //   in-process (late = a tick that came more than two periods after the previous one).
-import { fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
+import { fork } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import { freePort } from '../lib/services.mjs';
+import { stop } from './lib/child.mjs';
+import { describeMachine, machineCpu, processCpu } from './lib/machine.mjs';
+import { apiRequest, createDatabase, createPlayers, createStudio, ENTRY, ROOT, RUN_ID, startPlatform } from './lib/platform.mjs';
+import { printShares, readCpuProfile, selfTime } from './lib/profile.mjs';
+import { log, onCleanup, runBench } from './lib/run.mjs';
+import { histogramQuantile, mergeHistograms, round } from './lib/stats.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = join(ROOT, 'dist/apps/spawnpoint/src/main.js');
 const ENGINE = join(ROOT, 'dist/libs/worlds/src/engine/index.js');
 const CLIENTS_SCRIPT = fileURLToPath(new URL('./world-e2e-clients.mjs', import.meta.url));
 const COLYSEUS_SCRIPT = fileURLToPath(new URL('./world-e2e-colyseus.mjs', import.meta.url));
@@ -98,18 +99,14 @@ const MIRRORS = Number(opts.mirrors);
 const CLIENT_NICE = Number(opts['client-nice']);
 const CONNECT_SECONDS = Number(opts['connect-seconds']);
 const SERVERS = opts.servers.split(',');
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const RUN_ID = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const PREFIX = `bench_${RUN_ID}:`;
 const BUCKET_MS = 0.1;
-
-const log = (...args) => console.error('[world-e2e]', ...args);
-const cleanups = [];
+const PROFILE_DIR = join(tmpdir(), `spawnpoint-world-e2e-profile-${RUN_ID}`);
+/** The measured windows (monotonic µs): only their samples count in the profile. */
+const profileWindows = [];
 
 async function main() {
   for (const file of [ENTRY, ENGINE]) if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
-  const machine = `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
+  const machine = describeMachine();
   log(
     `machine: ${machine}; load average ${loadavg()
       .map((v) => v.toFixed(2))
@@ -119,11 +116,14 @@ async function main() {
   const results = [];
   if (SERVERS.includes('spawnpoint')) {
     const database = await createDatabase();
-    const platform = await startPlatform(database, opts.profile ? profileArgs() : []);
-    const studio = await createStudio(platform.url);
+    const platform = await startPlatform(database, {
+      roles: 'api,realtime',
+      nodeArgs: opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, '--cpu-prof-interval=500'] : [],
+    });
+    const studio = await createStudio(platform.url, 'world');
     await createPlayers(database, studio.gameId, Math.max(...counts));
     for (const count of counts) results.push(await runSpawnpoint(platform, studio, count));
-    await platform.stopper();
+    await platform.stop();
     if (opts.profile) printProfile();
   }
   if (SERVERS.includes('colyseus')) for (const count of counts) results.push(await runColyseus(count));
@@ -134,7 +134,7 @@ async function main() {
 
 async function runSpawnpoint(platform, studio, count) {
   const world = `${WORLD}-${count}`;
-  await request(platform.url, 'POST', '/worlds', studio.key, {
+  await apiRequest(platform.url, 'POST', '/worlds', studio.key, {
     name: world,
     max_players: count,
     world_size: WORLD_SIZE,
@@ -147,7 +147,7 @@ async function runSpawnpoint(platform, studio, count) {
     persist_interval_seconds: 3600,
   });
   for (let i = 0; ; i++) {
-    const live = await request(platform.url, 'GET', `/worlds/${world}`, studio.key);
+    const live = await apiRequest(platform.url, 'GET', `/worlds/${world}`, studio.key);
     if (live.status === 'running') break;
     if (i > 100) throw new Error(`world ${world} did not start`);
     await sleep(100);
@@ -168,11 +168,11 @@ async function runSpawnpoint(platform, studio, count) {
     deadlineMs: 300_000,
     joinTimeoutMs: 60_000,
   }));
-  const before = () => request(platform.url, 'GET', `/worlds/${world}`, studio.key);
+  const before = () => apiRequest(platform.url, 'GET', `/worlds/${world}`, studio.key);
   const result = await measure(`Spawnpoint (/ws binary), ${count} clients`, fleet, platform.child.pid, before);
   result.server = 'spawnpoint';
   await closeFleet(fleet);
-  await request(platform.url, 'DELETE', `/worlds/${world}`, studio.key);
+  await apiRequest(platform.url, 'DELETE', `/worlds/${world}`, studio.key);
   return result;
 }
 
@@ -192,7 +192,7 @@ async function runColyseus(count) {
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  cleanups.push(() => stop(child));
+  onCleanup(() => stop(child));
   const { roomId } = await reply(child, 'ready', 60_000);
   log(`Colyseus ready on port ${port} (pid ${child.pid}), room ${roomId}`);
   const fleet = await startFleet();
@@ -231,7 +231,7 @@ async function startFleet() {
     fork(CLIENTS_SCRIPT, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=2048'] }),
   );
   for (const child of fleet) {
-    cleanups.push(() => stop(child));
+    onCleanup(() => stop(child));
     // The clients stand in for other machines: when the CPU is short, the server goes first.
     setPriority(child.pid, CLIENT_NICE);
   }
@@ -294,11 +294,7 @@ async function measure(name, fleet, pid, serverStats) {
   const cpuSeconds = (cpuAfter.process - cpuBefore.process) / 100;
   const machineBusy = (cpuAfter.machine.busy - cpuBefore.machine.busy) / Math.max(1, cpuAfter.machine.total - cpuBefore.machine.total);
   const sum = (field) => stats.reduce((total, s) => total + s[field], 0);
-  const merge = (field) => {
-    const histogram = new Map();
-    for (const s of stats) for (const [bucket, n] of s[field]) histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
-    return [...histogram].sort((a, b) => a[0] - b[0]);
-  };
+  const merge = (field) => mergeHistograms(stats.map((s) => s[field]));
   const clients = sum('clients');
   // Clients that did not decode (Colyseus beyond --mirrors) only count bytes: their updates are
   // estimated at the decoding clients' bytes per update.
@@ -360,15 +356,10 @@ function tickSummary(before, after) {
   };
 }
 
+/** The q-quantile of a histogram of BUCKET_MS buckets, in ms to 0.1 (null when empty). */
 function quantile(histogram, q) {
-  const total = histogram.reduce((sum, [, n]) => sum + n, 0);
-  if (total === 0) return null;
-  let seen = 0;
-  for (const [bucket, n] of histogram) {
-    seen += n;
-    if (seen >= q * total) return round((bucket + 1) * BUCKET_MS, 1);
-  }
-  return null;
+  const ms = histogramQuantile(histogram, BUCKET_MS, q);
+  return ms === null ? null : round(ms, 1);
 }
 
 function reply(child, op, timeoutMs = 60_000) {
@@ -432,227 +423,18 @@ function report(results, machine) {
   console.log(JSON.stringify({ scenario: 'world-e2e', machine, results }));
 }
 
-// ---------------------------------------------------------------- platform plumbing
-
-async function request(url, method, path, key, body) {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? null : res.json();
-}
-
-function processCpu(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-function machineCpu() {
-  try {
-    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-    const values = ticks.map(Number);
-    const idle = values[3] + (values[4] ?? 0);
-    const total = values.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return { busy: 0, total: 1 };
-  }
-}
-
-async function createDatabase() {
-  const name = `spawnpoint_bench_${RUN_ID}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  cleanups.push(async () => {
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
-  });
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function createPlayers(databaseUrl, gameId, count) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query(
-    `INSERT INTO players (game_id, id, updated_at) SELECT $1::uuid, 'b' || g, now() FROM generate_series(0, $2::int - 1) AS g`,
-    [gameId, count],
-  );
-  await client.end();
-}
-
-const PROFILE_DIR = join(tmpdir(), `spawnpoint-world-e2e-profile-${RUN_ID}`);
-/** The measured windows (monotonic µs): only their samples count in the profile. */
-const profileWindows = [];
-
-function profileArgs() {
-  return ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, '--cpu-prof-interval=500'];
-}
-
-async function startPlatform(databaseUrl, extraArgs) {
-  const port = await freePort();
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: PREFIX,
-    JWT_SESSION_SECRET: randomBytes(32).toString('hex'),
-    JWT_DEVELOPER_SECRET: randomBytes(32).toString('hex'),
-    // 1,000 clients connect from one IP within seconds: the bench measures worlds, not abuse limits.
-    RATE_LIMIT_KEY_PER_MINUTE: '10000000',
-    RATE_LIMIT_IP_PER_MINUTE: '10000000',
-    DOCS_ENABLED: 'false',
-  };
-  const child = spawn(process.execPath, [...extraArgs, ENTRY, '--role', 'api,realtime'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', process.stderr, 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const stopper = () => stop(child);
-  cleanups.push(stopper);
-  cleanups.push(() => deleteRedisKeys());
-  await waitFor(`${url}/readyz`, child);
-  log(`platform ready at ${url} (pid ${child.pid})`);
-  return { url, child, stopper };
-}
-
-async function createStudio(url) {
-  const post = async (path, body, headers = {}) => {
-    const res = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
-  const { token } = await post('/developers/signup', {
-    email: `world-${RUN_ID}@bench.test`,
-    password: 'correct horse battery',
-    name: 'Bench',
-  });
-  const auth = { authorization: `Bearer ${token}` };
-  const game = await post('/games', { name: 'World bench' }, auth);
-  const key = await post(`/games/${game.id}/keys`, { name: 'bench', kind: 'server' }, auth);
-  return { gameId: game.id, key: key.key };
-}
+// ---------------------------------------------------------------- profile
 
 /** Self time in the measured windows, by area and by function, idle left out. */
 function printProfile() {
-  const file = existsSync(PROFILE_DIR) ? readdirSync(PROFILE_DIR).find((f) => f.endsWith('.cpuprofile')) : undefined;
-  if (!file) return log('no CPU profile was written');
-  const { nodes, samples, timeDeltas, startTime } = JSON.parse(readFileSync(join(PROFILE_DIR, file), 'utf8'));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const byArea = new Map();
-  const byFunction = new Map();
-  const add = (map, key, micros) => map.set(key, (map.get(key) ?? 0) + micros);
-  let total = 0;
-  let at = startTime;
-  samples.forEach((id, i) => {
-    const micros = timeDeltas[i] ?? 0;
-    at += micros;
-    if (!profileWindows.some((w) => at >= w.from && at <= w.to)) return;
-    const { callFrame } = byId.get(id);
-    if (callFrame.functionName === '(idle)') return;
-    total += micros;
-    const where = area(callFrame.url);
-    add(byArea, where, micros);
-    add(byFunction, `${callFrame.functionName || '(anonymous)'} ${where}:${callFrame.lineNumber + 1}`, micros);
-  });
-  const top = (map, n) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([key, micros]) => `| ${key} | ${((micros / total) * 100).toFixed(1)} % |`)
-      .join('\n');
-  console.log('\n### Where the platform spends its CPU in the measured windows (self time, idle excluded)\n');
-  console.log(`| Area | share |\n| --- | ---: |\n${top(byArea, 15)}\n\n| Function | share |\n| --- | ---: |\n${top(byFunction, 30)}`);
+  const cpuProfile = readCpuProfile(PROFILE_DIR);
+  if (!cpuProfile) return log('no CPU profile was written');
+  printShares(
+    '### Where the platform spends its CPU in the measured windows (self time, idle excluded)',
+    selfTime(cpuProfile, profileWindows, { lumpNative: true }),
+    { areaTitle: 'Area', areas: 15, functions: 30 },
+  );
   rmSync(PROFILE_DIR, { recursive: true, force: true });
 }
 
-function area(url) {
-  if (!url) return '(native)';
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  const modules = url.lastIndexOf('node_modules/');
-  if (modules >= 0) {
-    const parts = url.slice(modules + 13).split('/');
-    return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
-  }
-  const dist = url.indexOf('/dist/');
-  return dist >= 0 ? url.slice(dist + 6) : url;
-}
-
-async function waitFor(url, child) {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
-    if ((await fetch(url).catch(() => null))?.status === 200) return;
-    await sleep(100);
-  }
-  throw new Error(`${url} did not answer within 30 s`);
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
-}
-
-async function deleteRedisKeys() {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
-}
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function round(value, digits) {
-  return Number(value.toFixed(digits));
-}
-
-async function cleanup() {
-  for (const fn of cleanups.reverse()) await fn().catch((error) => log(`cleanup: ${error.message}`));
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-
-main().then(
-  () => cleanup(),
-  async (error) => {
-    console.error(`[world-e2e] failed: ${error.stack ?? error.message}`);
-    await cleanup();
-    process.exit(1);
-  },
-);
+runBench(main, 'world-e2e');

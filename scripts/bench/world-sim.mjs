@@ -25,6 +25,7 @@ import { cpus, loadavg } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mulberry32, quantile, round } from './lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENGINE = `${ROOT}dist/libs/worlds/src/engine/index.js`;
@@ -53,28 +54,18 @@ const SEED = Number(opts.seed);
 const WORLD_SIZE = 10_000;
 const OBSERVERS = 1000;
 
-let rng = SEED >>> 0;
-const random = () => {
-  rng = (rng + 0x6d2b79f5) | 0;
-  let t = rng;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = mulberry32(SEED);
 
 let gcCount = 0;
 new PerformanceObserver((list) => (gcCount += list.getEntries().length)).observe({ entryTypes: ['gc'] });
-
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-const round = (v, digits = 3) => Number(v.toFixed(digits));
 
 function summarise(samples, periodMs) {
   const sorted = Float64Array.from(samples).sort();
   return {
     cpuMsPerTick: samples.cpuMsPerTick,
-    p50: round(quantile(sorted, 0.5)),
-    p99: round(quantile(sorted, 0.99)),
-    max: round(sorted[sorted.length - 1]),
+    p50: round(quantile(sorted, 0.5), 3),
+    p99: round(quantile(sorted, 0.99), 3),
+    max: round(sorted[sorted.length - 1], 3),
     overruns: samples.filter((ms) => ms > periodMs).length,
   };
 }
@@ -83,29 +74,29 @@ function summarise(samples, periodMs) {
 const radiusFor = (entities) =>
   VISIBLE === undefined ? DEFAULT_AOI : Math.sqrt((VISIBLE * WORLD_SIZE * WORLD_SIZE) / (Math.PI * entities));
 
+/** Scenario 1's world: 60 Hz ticks, 20 Hz snapshots, `bots` bots and room for `players` players. */
+const worldOptions = (name, bots, players) => ({
+  name,
+  maxPlayers: Math.max(players, 1),
+  worldSize: WORLD_SIZE,
+  tickRate: 60,
+  snapshotRate: 20,
+  aoiRadius: radiusFor(bots + players),
+  capacity: bots + players + 16,
+  seed: SEED,
+  moduleOptions: { bots },
+});
+
 function makeWorld(bots, players) {
   const sent = { bytes: 0, messages: 0 };
-  const world = new World(
-    {
-      name: `bench-${bots}`,
-      maxPlayers: Math.max(players, 1),
-      worldSize: WORLD_SIZE,
-      tickRate: 60,
-      snapshotRate: 20,
-      aoiRadius: radiusFor(bots + players),
-      capacity: bots + players + 16,
-      seed: SEED,
-      moduleOptions: { bots },
+  const world = new World(worldOptions(`bench-${bots}`, bots, players), {
+    // Kept trivial: the sink runs inside tick() and is timed with it.
+    sink: (_player, message) => {
+      if (!message.binary) return;
+      sent.bytes += message.binary.byteLength;
+      sent.messages++;
     },
-    {
-      // Kept trivial: the sink runs inside tick() and is timed with it.
-      sink: (_player, message) => {
-        if (!message.binary) return;
-        sent.bytes += message.binary.byteLength;
-        sent.messages++;
-      },
-    },
-  );
+  });
   for (let p = 0; p < players; p++) world.join(PLAYER_IDS[p]);
   return { world, sent };
 }
@@ -149,34 +140,21 @@ function measureBytes(bots, players) {
   let left = 0;
   let visible = 0;
   let observed = 0;
-  const world = new World(
-    {
-      name: 'bytes',
-      maxPlayers: players,
-      worldSize: WORLD_SIZE,
-      tickRate: 60,
-      snapshotRate: 20,
-      aoiRadius: radiusFor(bots + players),
-      capacity: bots + players + 16,
-      seed: SEED,
-      moduleOptions: { bots },
+  const world = new World(worldOptions('bytes', bots, players), {
+    sink: (_player, message) => {
+      if (message.kind === 'world_state') {
+        visible += decodeBinary(message.binary).entities.length;
+        observed++;
+      }
+      if (message.kind !== 'state_delta') return;
+      const decoded = decodeBinary(message.binary);
+      deltaBytes += message.binary.byteLength;
+      updates += decoded.updated.length;
+      moving += decoded.updated.filter((u) => u.mask & (Field.X | Field.Y)).length;
+      entered += decoded.entered.length;
+      left += decoded.left.length;
     },
-    {
-      sink: (_player, message) => {
-        if (message.kind === 'world_state') {
-          visible += decodeBinary(message.binary).entities.length;
-          observed++;
-        }
-        if (message.kind !== 'state_delta') return;
-        const decoded = decodeBinary(message.binary);
-        deltaBytes += message.binary.byteLength;
-        updates += decoded.updated.length;
-        moving += decoded.updated.filter((u) => u.mask & (Field.X | Field.Y)).length;
-        entered += decoded.entered.length;
-        left += decoded.left.length;
-      },
-    },
-  );
+  });
   for (let p = 0; p < players; p++) world.join(`p${p}`);
   for (let t = 0; t < 6; t++) {
     sendInputs(world, players, t);
