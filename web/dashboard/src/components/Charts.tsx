@@ -52,7 +52,7 @@ export function LineChart({
 }) {
   const width = 600;
   const count = Math.max(2, ...series.map((s) => s.values.length));
-  const max = niceCeiling(Math.max(1, ...series.flatMap((s) => s.values)));
+  const max = niceCeiling(Math.max(2, ...series.flatMap((s) => s.values))); // counts below 2 would get a 0.5 line
   return (
     <figure className="chart" data-testid={`chart-${title.toLowerCase().replace(/\W+/g, '-')}`}>
       <figcaption>
@@ -90,8 +90,8 @@ export function LineChart({
   );
 }
 
-/** 1, 2 or 5 times a power of ten, at or above `value`: round numbers on the scale. */
+/** 1, 2 or 4 times a power of ten, at or above `value`: a round scale whose half (the middle line) is round too. */
 function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value));
-  return ([1, 2, 5, 10].find((step) => step * power >= value) ?? 10) * power;
+  return ([1, 2, 4, 10].find((step) => step * power >= value) ?? 10) * power;
 }
