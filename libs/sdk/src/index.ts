@@ -1,3 +1,4 @@
+export type { ErrorCode } from '../../shared/src/errors.js';
 export { SpawnpointError, type SpawnpointErrorDetail } from './errors.js';
 export * from './realtime/events.js';
 export { RealtimeClient, type HandshakeCredentials, type RealtimeOptions } from './realtime/realtime-client.js';
