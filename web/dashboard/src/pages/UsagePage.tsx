@@ -5,6 +5,8 @@ import { ErrorNote } from '../components/ErrorNote.js';
 import { useApi } from '../hooks.js';
 import type { UsagePoint } from '../types.js';
 
+const sum = (points: UsagePoint[], field: 'requests' | 'client_errors' | 'server_errors') =>
+  points.reduce((total, point) => total + point[field], 0);
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** Requests, errors and connected players of the game over the last hour(s), refreshed every 10 seconds. */
@@ -33,7 +35,13 @@ export function UsagePage({ gameId }: { gameId: string }) {
       <ErrorNote error={usage.error} what="Usage history" />
       {usage.data && (
         <>
-          <p className="muted">One point per {usage.data.interval_seconds} s.</p>
+          <p data-testid="usage-totals">
+            In this window: <b>{sum(points, 'requests').toLocaleString()}</b> requests,{' '}
+            <b>{sum(points, 'client_errors').toLocaleString()}</b> client errors (4xx),{' '}
+            <b>{sum(points, 'server_errors').toLocaleString()}</b> server errors (5xx), at most{' '}
+            <b>{Math.max(0, ...points.map((p) => p.connected_players)).toLocaleString()}</b> players connected at once.{' '}
+            <span className="muted">One point per {usage.data.interval_seconds} s.</span>
+          </p>
           <div className="charts">
             <LineChart
               title="Requests"
