@@ -230,6 +230,20 @@ describe(World.name, () => {
     expect(() => makeWorld({ module: 'nope' })).toThrow(UnknownWorldModuleError);
     expect(() => makeWorld({ moduleOptions: { bots: -1 } })).toThrow(RangeError);
   });
+
+  describe('sampleEntities', () => {
+    it('names each entity’s kind and player, and cuts at the limit with the total', () => {
+      const { sut, join } = makeWorld({ moduleOptions: { bots: 3 } });
+      const entity = join('ada');
+      const all = sut.sampleEntities(10);
+      expect(all.total).toBe(4);
+      expect(all.entities.filter((e) => e.kind === 'bot' && e.playerId === null)).toHaveLength(3);
+      expect(all.entities.filter((e) => e.kind === 'player')).toEqual([expect.objectContaining({ id: entity, playerId: 'ada' })]);
+      const cut = sut.sampleEntities(2);
+      expect(cut).toMatchObject({ total: 4, tick: sut.currentTick });
+      expect(cut.entities).toHaveLength(2);
+    });
+  });
 });
 
 describe(ArenaModule.name, () => {
