@@ -167,6 +167,20 @@ describe('dashboard in a browser', () => {
     expect(await json.inputValue()).toContain('"volume": 9');
   });
 
+  it('creates a new storage document, which then lists with the others', async () => {
+    await page.getByLabel('New document: collection').fill('progress');
+    await page.getByLabel('key', { exact: true }).fill('level');
+    await page.getByRole('button', { name: 'Create…' }).click();
+    const editor = page.getByTestId('document-editor');
+    await editor.getByText('new document').waitFor();
+    await editor.getByLabel('Document JSON').fill('{"level": 3}');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await editor.getByText('version 1').waitFor();
+
+    expect((await t.http.get(`/players/${playerId}/storage/progress/level`).set(server()).expect(200)).body.value).toEqual({ level: 3 });
+    await page.getByTestId('storage-row').filter({ hasText: 'progress' }).waitFor();
+  });
+
   it('bans and unbans the player', async () => {
     await page.getByRole('button', { name: /^Ban/ }).click();
     await page.getByTestId('ban-status').getByText('banned').waitFor();
@@ -235,9 +249,9 @@ describe('dashboard in a browser', () => {
     const [demo] = await Promise.all([page.context().waitForEvent('page'), play.click()]);
     await expect.poll(() => textOf(page.getByTestId('world-stats')), { timeout: 15_000 }).toContain('1 / 16');
     await expect.poll(() => textOf(map)).toContain('player 1');
-    await screenshot('worlds', 10_000);
+    await screenshot('worlds', 30_000);
     await demo.close();
-  }, 60_000);
+  }, 90_000); // with SCREENSHOTS=1, 30 s more for the live charts to fill
 
   it('starts a world from the form and stops it', async () => {
     await openSection('Worlds');

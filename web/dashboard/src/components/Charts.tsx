@@ -21,17 +21,25 @@ export function Sparkline({
   width = 120,
   height = 28,
   label,
+  capacity = values.length,
 }: {
   values: number[];
   color?: string;
   width?: number;
   height?: number;
   label: string;
+  /** Points the full width holds: a shorter history fills in from the right, as it grows. */
+  capacity?: number;
 }) {
   const max = Math.max(1, ...values);
   return (
     <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
-      <polyline fill="none" stroke={color} strokeWidth="1.5" points={points(values, width, height - 2, max, Math.max(values.length, 2))} />
+      <polyline
+        fill="none"
+        stroke={color}
+        strokeWidth="1.5"
+        points={points(values, width, height - 2, max, Math.max(capacity, values.length, 2))}
+      />
     </svg>
   );
 }
@@ -42,6 +50,7 @@ export function LineChart({
   labels,
   format = String,
   height = 160,
+  capacity = 0,
 }: {
   title: string;
   series: Series[];
@@ -49,9 +58,11 @@ export function LineChart({
   labels?: [string, string];
   format?: (value: number) => string;
   height?: number;
+  /** Points the full width holds (a live chart): a shorter history fills in from the right. */
+  capacity?: number;
 }) {
   const width = 600;
-  const count = Math.max(2, ...series.map((s) => s.values.length));
+  const count = Math.max(2, capacity, ...series.map((s) => s.values.length));
   const max = niceCeiling(Math.max(2, ...series.flatMap((s) => s.values))); // counts below 2 would get a 0.5 line
   return (
     <figure className="chart" data-testid={`chart-${title.toLowerCase().replace(/\W+/g, '-')}`}>

@@ -107,6 +107,18 @@ export function StorageEditor({ gameId, playerId }: { gameId: string; playerId: 
         </div>
       )}
 
+      {open && (
+        <DocumentEditor
+          key={`${open.collection}/${open.key}`}
+          gameId={gameId}
+          path={`${base}/${seg(open.collection)}/${seg(open.key)}`}
+          address={open}
+          isNew={open.isNew ?? false}
+          onClose={() => setOpen(undefined)}
+          onChanged={reload}
+        />
+      )}
+
       <form
         className="inline"
         onSubmit={(event) => {
@@ -124,18 +136,6 @@ export function StorageEditor({ gameId, playerId }: { gameId: string; playerId: 
         </label>
         <button type="submit">Create…</button>
       </form>
-
-      {open && (
-        <DocumentEditor
-          key={`${open.collection}/${open.key}`}
-          gameId={gameId}
-          path={`${base}/${seg(open.collection)}/${seg(open.key)}`}
-          address={open}
-          isNew={open.isNew ?? false}
-          onClose={() => setOpen(undefined)}
-          onChanged={reload}
-        />
-      )}
     </section>
   );
 }

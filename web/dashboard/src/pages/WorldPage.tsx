@@ -10,10 +10,12 @@ import { useAction, useApi, useHistory } from '../hooks.js';
 import { link, navigate } from '../router.js';
 import type { World } from '../types.js';
 
-/** One world, live: its numbers every second with the last two minutes charted, and its entity map. */
+const SAMPLES = 60; // a minute of one-second polls
+
+/** One world, live: its numbers every second with the last minute charted, and its entity map. */
 export function WorldPage({ gameId, name }: { gameId: string; name: string }) {
   const world = useApi<World>(`/worlds/${seg(name)}`, { gameId, pollMs: 1000 });
-  const [samples, push] = useHistory<World>(120);
+  const [samples, push] = useHistory<World>(SAMPLES);
   useEffect(() => {
     if (world.data) push(world.data);
   }, [world.data, push]);
@@ -53,9 +55,14 @@ export function WorldPage({ gameId, name }: { gameId: string; name: string }) {
           <div className="grid wide">
             <WorldMap gameId={gameId} name={name} />
             <div>
-              <LineChart title="Players" series={[{ label: 'players', color: 'var(--accent)', values: samples.map((s) => s.players) }]} />
+              <LineChart
+                title="Players"
+                capacity={SAMPLES}
+                series={[{ label: 'players', color: 'var(--accent)', values: samples.map((s) => s.players) }]}
+              />
               <LineChart
                 title="Tick time"
+                capacity={SAMPLES}
                 format={micros}
                 series={[
                   { label: 'avg', color: 'var(--accent)', values: samples.map((s) => s.avg_tick_us) },

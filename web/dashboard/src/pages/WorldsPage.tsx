@@ -31,12 +31,12 @@ export function WorldsPage({ gameId }: { gameId: string }) {
               <th>Name</th>
               <th>Module</th>
               <th className="number">Players</th>
-              <th />
+              <th>last 2 min</th>
               <th className="number">Tick</th>
               <th className="number">Entities</th>
               <th className="number">Avg tick</th>
               <th className="number">p99 tick</th>
-              <th />
+              <th>avg, last 2 min</th>
               <th />
             </tr>
           </thead>
@@ -52,14 +52,19 @@ export function WorldsPage({ gameId }: { gameId: string }) {
                   {world.players} / {world.max_players}
                 </td>
                 <td>
-                  <Sparkline label={`${world.name} players`} values={history[world.name]?.players ?? []} />
+                  <Sparkline label={`${world.name} players`} capacity={HISTORY} values={history[world.name]?.players ?? []} />
                 </td>
                 <td className="number">{world.tick.toLocaleString()}</td>
                 <td className="number">{world.entities.toLocaleString()}</td>
                 <td className="number">{micros(world.avg_tick_us)}</td>
                 <td className="number">{micros(world.p99_tick_us)}</td>
                 <td>
-                  <Sparkline label={`${world.name} tick time`} color="var(--warn)" values={history[world.name]?.tickUs ?? []} />
+                  <Sparkline
+                    label={`${world.name} tick time`}
+                    capacity={HISTORY}
+                    color="var(--warn)"
+                    values={history[world.name]?.tickUs ?? []}
+                  />
                 </td>
                 <td>
                   <ConfirmButton confirm="Stop now" onConfirm={() => void stop.run(world.name)}>
