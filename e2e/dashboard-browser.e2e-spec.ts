@@ -302,13 +302,15 @@ describe('dashboard in a browser', () => {
     await send('thanks').expect(201);
   });
 
-  it('shows matchmaking: queue depth per game mode and the latest matches', async () => {
+  it('shows lobbies and matchmaking: open lobbies, queue depth per game mode and the latest matches', async () => {
     const queue = (player: string) =>
       t.http.post('/matchmaking/queue').set(server()).send({ player_id: player, game_mode: 'duel', region: 'eu-west', skill_rating: 1500 });
     // Two players make a duel; the third waits alone.
     await queue(playerId).expect(202);
     await queue('rival_1').expect(202);
+    await t.http.post('/lobbies').set(server()).send({ name: 'Friday night', max_players: 4, game_mode: 'co-op' }).expect(201);
     await openSection('Lobbies & matchmaking');
+    await page.getByTestId('lobbies').locator('tbody tr').filter({ hasText: 'Friday night' }).filter({ hasText: '0 / 4' }).waitFor();
     const match = page.getByTestId('matches').locator('tbody tr');
     await match.filter({ hasText: 'rival_1' }).filter({ hasText: playerId }).waitFor();
     await queue('rival_2').expect(202);
@@ -329,6 +331,17 @@ describe('dashboard in a browser', () => {
     await expect.poll(async () => (await totals())[0], { timeout: 15_000 }).toBeGreaterThan(20);
     expect((await totals())[1]).toBeGreaterThanOrEqual(2);
     await screenshot('usage');
+  });
+
+  it('renames the game and changes its session lifetime', async () => {
+    await openSection('Settings');
+    await page.getByLabel('Name', { exact: true }).fill('Space Raiders II');
+    await page.getByLabel('Session token lifetime (seconds)').fill('1800');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('game-name').getByText('Space Raiders II').waitFor();
+    // Sessions signed in from now on live 30 minutes.
+    const login = await t.http.post('/auth/device').set('x-api-key', clientKey).send({ device_id: deviceId }).expect(201);
+    expect(login.body.expires_in).toBe(1800);
   });
 
   it('revokes the client key in the dashboard, after which the same device login is rejected', async () => {
@@ -359,7 +372,7 @@ describe('dashboard in a browser', () => {
 
     await page.getByLabel('Password').fill(PASSWORD);
     await page.locator('form').getByRole('button', { name: 'Log in' }).click();
-    await page.getByTestId('games').getByRole('link', { name: 'Space Raiders' }).waitFor();
+    await page.getByTestId('games').getByRole('link', { name: 'Space Raiders II' }).waitFor();
   });
 
   it('raised no error in the page along the way', () => {
