@@ -8,6 +8,7 @@ import { GamesPage } from './pages/GamesPage.js';
 import { link, navigate, useRoute } from './router.js';
 import type { Developer } from './types.js';
 
+/** The log-in page until a developer token is stored, then the signed-in dashboard. */
 export function App() {
   const [signedIn, setSignedIn] = useState(() => developerToken.get() !== null);
   useEffect(() => whenSignedOut(() => setSignedIn(false)), []);
@@ -18,7 +19,8 @@ export function App() {
         onSignedIn={(token) => {
           developerToken.set(token);
           setSignedIn(true);
-          navigate('games');
+          // Back where the developer was when the session ended, else to their games.
+          if (!window.location.hash.startsWith('#/games')) navigate('games');
         }}
       />
     );

@@ -84,5 +84,10 @@ export function query(params: Record<string, string | number | boolean | undefin
   return text ? `?${text}` : '';
 }
 
-/** A path segment from user input or an id. */
-export const seg = encodeURIComponent;
+/**
+ * A path segment from user input or an id. `:` is legal in a path segment and stays as it is: chat
+ * channels (`dm:<a>:<b>`) would otherwise grow past the 100-character limit the API puts on a parameter.
+ */
+export function seg(value: string): string {
+  return encodeURIComponent(value).replaceAll('%3A', ':');
+}

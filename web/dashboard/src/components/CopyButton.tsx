@@ -1,16 +1,20 @@
 import { useState } from 'react';
 
 export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
-  const [copied, setCopied] = useState(false);
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
-    // The clipboard needs a secure context (https or localhost); elsewhere the text stays selectable.
-    await navigator.clipboard?.writeText(text).catch(() => undefined);
-    setCopied(true);
-    setTimeout(() => setCopied(false), 1500);
+    try {
+      await navigator.clipboard.writeText(text);
+      setState('copied');
+    } catch {
+      // No clipboard outside a secure context (https or localhost): the text stays there to select.
+      setState('failed');
+    }
+    setTimeout(() => setState('idle'), 2000);
   };
   return (
     <button type="button" onClick={() => void copy()}>
-      {copied ? 'Copied' : label}
+      {state === 'idle' ? label : state === 'copied' ? 'Copied' : 'Select it to copy'}
     </button>
   );
 }

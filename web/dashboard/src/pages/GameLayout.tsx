@@ -1,3 +1,4 @@
+import { seg } from '../api.js';
 import { useApi } from '../hooks.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { link } from '../router.js';
@@ -26,7 +27,7 @@ const SECTIONS = [
 
 /** One game: a left nav of its sections, and the open section. `route` is the path after `games/<id>`. */
 export function GameLayout({ gameId, route }: { gameId: string; route: string[] }) {
-  const game = useApi<Game>(`/games/${encodeURIComponent(gameId)}`);
+  const game = useApi<Game>(`/games/${seg(gameId)}`);
   const [section = 'keys', item] = route;
 
   return (

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../api.js';
+import { api, seg } from '../api.js';
 import { clientKeys } from '../clientKeys.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { CopyButton } from '../components/CopyButton.js';
@@ -13,7 +13,7 @@ import type { ApiKey, KeyKind } from '../types.js';
  * nowhere else: it is shown here once, until dismissed.
  */
 export function KeysPage({ gameId }: { gameId: string }) {
-  const path = `/games/${encodeURIComponent(gameId)}/keys`;
+  const path = `/games/${seg(gameId)}/keys`;
   const keys = useApi<{ keys: ApiKey[] }>(path);
   const [name, setName] = useState('');
   const [kind, setKind] = useState<KeyKind>('server');
@@ -27,7 +27,7 @@ export function KeysPage({ gameId }: { gameId: string }) {
     keys.reload();
   });
   const revoke = useAction(async (keyId: string) => {
-    await api(`${path}/${encodeURIComponent(keyId)}`, { method: 'DELETE' });
+    await api(`${path}/${seg(keyId)}`, { method: 'DELETE' });
     keys.reload();
   });
   const onSubmit = (event: FormEvent) => {

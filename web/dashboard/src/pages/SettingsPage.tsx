@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../api.js';
+import { api, seg } from '../api.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { useAction } from '../hooks.js';
 import type { Game } from '../types.js';
@@ -11,7 +11,7 @@ export function SettingsPage({ game, onSaved }: { game: Game; onSaved: () => voi
   const [refreshTtl, setRefreshTtl] = useState(game.refresh_ttl_seconds);
   const [saved, setSaved] = useState(false);
   const save = useAction(async () => {
-    await api(`/games/${encodeURIComponent(game.id)}`, {
+    await api(`/games/${seg(game.id)}`, {
       method: 'PATCH',
       body: { name, session_ttl_seconds: sessionTtl, refresh_ttl_seconds: refreshTtl },
     });
