@@ -1,4 +1,4 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.js';
 import { launchBrowser } from './support/browser.js';
@@ -342,6 +342,24 @@ describe('dashboard in a browser', () => {
     // Sessions signed in from now on live 30 minutes.
     const login = await t.http.post('/auth/device').set('x-api-key', clientKey).send({ device_id: deviceId }).expect(201);
     expect(login.body.expires_in).toBe(1800);
+  });
+
+  it('degrades to a note where an older server lacks an endpoint, and keeps the rest working', async () => {
+    const missing = (route: Route) =>
+      route.fulfill({ status: 404, json: { error: { code: 'route_not_found', message: 'No such route', request_id: 'test' } } });
+    await page.route((url) => url.pathname === '/matchmaking/stats', missing);
+    await openSection('Lobbies & matchmaking');
+    expect(await textOf(page.getByTestId('not-available'))).toContain('Queue statistics: not available on this server yet');
+    await page.getByTestId('lobbies').waitFor();
+
+    // Without the all-collections listing, the player's storage is browsed one named collection at a time.
+    await page.route((url) => url.pathname === `/players/${playerId}/storage`, missing);
+    await openSection('Players');
+    await page.getByRole('link', { name: playerId }).click();
+    await page.getByTestId('storage').getByLabel('Collection', { exact: true }).fill('settings');
+    await page.getByRole('button', { name: 'List' }).click();
+    await page.getByTestId('storage-row').filter({ hasText: 'audio' }).waitFor();
+    await page.unrouteAll();
   });
 
   it('revokes the client key in the dashboard, after which the same device login is rejected', async () => {

@@ -10,7 +10,7 @@ export function ErrorNote({ error, what }: { error: ApiError | undefined; what?:
   if (error.code === 'route_not_found') {
     return (
       <p className="note" data-testid="not-available">
-        {what ?? 'This view'} is not available on this server yet.
+        {what ?? 'This view'}: not available on this server yet.
       </p>
     );
   }
