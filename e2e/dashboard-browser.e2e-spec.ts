@@ -372,6 +372,12 @@ describe('dashboard in a browser', () => {
     const res = await t.http.post('/auth/device').set('x-api-key', clientKey).send({ device_id: deviceId }).expect(401);
     expect(res.body.error.code).toBe('invalid_api_key');
     await t.http.get('/players').set(server()).expect(200);
+
+    // The demo link no longer offers the dead key: it asks for one.
+    await openSection('Worlds');
+    await page.getByRole('link', { name: 'arena-1' }).click();
+    await page.getByText('Paste a client key to play the demo').waitFor();
+    expect(await page.getByTestId('play-demo').count()).toBe(0);
   });
 
   it('logs out, and back in to the same games', async () => {

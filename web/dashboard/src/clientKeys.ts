@@ -8,6 +8,10 @@ const PREFIX = 'spawnpoint.client_key.';
 export const clientKeys = {
   remember: (gameId: string, key: string): void => sessionStorage.setItem(PREFIX + gameId, key),
   recall: (gameId: string): string | null => sessionStorage.getItem(PREFIX + gameId),
+  /** After a revoke: the key with this prefix no longer signs anyone in. */
+  forgetRevoked: (gameId: string, prefix: string): void => {
+    if (sessionStorage.getItem(PREFIX + gameId)?.startsWith(prefix)) sessionStorage.removeItem(PREFIX + gameId);
+  },
   forgetAll: (): void => {
     for (const name of Object.keys(sessionStorage)) if (name.startsWith(PREFIX)) sessionStorage.removeItem(name);
   },

@@ -26,8 +26,9 @@ export function KeysPage({ gameId }: { gameId: string }) {
     setName('');
     keys.reload();
   });
-  const revoke = useAction(async (keyId: string) => {
-    await api(`${path}/${seg(keyId)}`, { method: 'DELETE' });
+  const revoke = useAction(async (key: ApiKey) => {
+    await api(`${path}/${seg(key.id)}`, { method: 'DELETE' });
+    clientKeys.forgetRevoked(gameId, key.prefix);
     keys.reload();
   });
   const onSubmit = (event: FormEvent) => {
@@ -111,7 +112,7 @@ export function KeysPage({ gameId }: { gameId: string }) {
                       revoked {when(key.revoked_at)}
                     </span>
                   ) : (
-                    <ConfirmButton testId="revoke" confirm="Revoke now" onConfirm={() => void revoke.run(key.id)}>
+                    <ConfirmButton testId="revoke" confirm="Revoke now" onConfirm={() => void revoke.run(key)}>
                       Revoke
                     </ConfirmButton>
                   )}

@@ -8,7 +8,7 @@ import { useAction, useApi } from '../hooks.js';
 import { link, navigate } from '../router.js';
 import type { World } from '../types.js';
 
-const HISTORY = 60;
+const HISTORY = 60; // polls, every 2 s: two minutes
 
 /** Running worlds with their live numbers (players and tick time drawn over the last two minutes), and a form to start one. */
 export function WorldsPage({ gameId }: { gameId: string }) {
