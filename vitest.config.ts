@@ -2,7 +2,25 @@ import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['auth', 'chat', 'config', 'economy', 'leaderboards', 'lobbies', 'matchmaking', 'observability', 'parties', 'players', 'prisma', 'redis', 'shared', 'sdk', 'social', 'storage', 'worlds'];
+const libs = [
+  'auth',
+  'chat',
+  'config',
+  'economy',
+  'leaderboards',
+  'lobbies',
+  'matchmaking',
+  'observability',
+  'parties',
+  'players',
+  'prisma',
+  'redis',
+  'shared',
+  'sdk',
+  'social',
+  'storage',
+  'worlds',
+];
 
 // One config, three tiers told apart by file name: `*.spec.ts` beside the code (unit and
 // integration, against the real Postgres/Redis the test script found), `e2e/**/*.e2e-spec.ts`

@@ -384,9 +384,12 @@ describe('dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('tab', { name: 'Log in' }).waitFor();
     // Neither the developer token nor the remembered client key outlives the log-out (the demo keeps its own device id).
-    const kept = await page.evaluate(() =>
-      [...Object.keys(localStorage), ...Object.keys(sessionStorage)].filter((name) => name.startsWith('spawnpoint.')),
-    );
+    // Runs in the page: the storages are the browser's (this file is checked without DOM types).
+    type Storages = { localStorage: object; sessionStorage: object };
+    const kept = await page.evaluate(() => {
+      const { localStorage, sessionStorage } = globalThis as unknown as Storages;
+      return [...Object.keys(localStorage), ...Object.keys(sessionStorage)].filter((name) => name.startsWith('spawnpoint.'));
+    });
     expect(kept).toEqual([]);
 
     await page.getByLabel('Password').fill('not the password');

@@ -4,8 +4,6 @@ import type { Session, SessionManager } from './rest/session.js';
 import { SpawnpointError } from './errors.js';
 
 export type SpawnpointOptions = RestOptions & {
-  /** Sent as `User-Agent` on sign-in (recorded with the session; browsers send their own instead). */
-  userAgent?: string;
   /** How long a realtime request waits for its acknowledgement (default 10 s). */
   requestTimeoutMs?: number;
 };
@@ -17,13 +15,9 @@ export type SpawnpointOptions = RestOptions & {
 export class Spawnpoint {
   readonly rest: SpawnpointRest;
   readonly sessions: SessionManager;
-  private readonly userAgent: string;
 
   constructor(private readonly options: SpawnpointOptions) {
     ({ rest: this.rest, sessions: this.sessions } = createRest(options));
-    // The SDK also runs in Node, which has no `navigator` in the types it is checked against.
-    const browser = (globalThis as { navigator?: { userAgent: string } }).navigator;
-    this.userAgent = options.userAgent ?? browser?.userAgent ?? '@spawnpoint/sdk';
   }
 
   /** The signed-in player's id, or null. */
@@ -33,26 +27,22 @@ export class Spawnpoint {
 
   /** Signs in with a device id (created on first use: an anonymous player). Needs the client key. */
   async loginDevice(deviceId: string, options: { username?: string } = {}): Promise<Schemas['SessionDto']> {
-    const header = { 'user-agent': this.userAgent };
-    return this.adopt(unwrap(await this.rest.POST('/auth/device', { params: { header }, body: { device_id: deviceId, ...options } })));
+    return this.adopt(unwrap(await this.rest.POST('/auth/device', { body: { device_id: deviceId, ...options } })));
   }
 
   /** Signs in with the game's own player id (it becomes the player id). */
   async loginCustom(customId: string, options: { username?: string } = {}): Promise<Schemas['SessionDto']> {
-    const header = { 'user-agent': this.userAgent };
-    return this.adopt(unwrap(await this.rest.POST('/auth/custom', { params: { header }, body: { custom_id: customId, ...options } })));
+    return this.adopt(unwrap(await this.rest.POST('/auth/custom', { body: { custom_id: customId, ...options } })));
   }
 
   /** Signs in with an email and password. */
   async loginEmail(email: string, password: string): Promise<Schemas['SessionDto']> {
-    const header = { 'user-agent': this.userAgent };
-    return this.adopt(unwrap(await this.rest.POST('/auth/email/login', { params: { header }, body: { email, password } })));
+    return this.adopt(unwrap(await this.rest.POST('/auth/email/login', { body: { email, password } })));
   }
 
   /** Creates a player with an email and password and signs it in. */
   async signupEmail(body: Schemas['EmailSignupDto']): Promise<Schemas['SessionDto']> {
-    const header = { 'user-agent': this.userAgent };
-    return this.adopt(unwrap(await this.rest.POST('/auth/email/signup', { params: { header }, body })));
+    return this.adopt(unwrap(await this.rest.POST('/auth/email/signup', { body })));
   }
 
   /** Ends the session on the server (its tokens stop working at once) and forgets it. */

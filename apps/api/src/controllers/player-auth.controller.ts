@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Ip, Post, Headers } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, GameAuth, SessionsService, type ClientMeta, type GamePrincipal } from '@spawnpoint/auth';
 import { PlayerAuthService } from '@spawnpoint/players';
@@ -18,6 +18,7 @@ import {
   TokenPairDto,
 } from '../dto/player.dto.js';
 import { ApiErrors } from './api-errors.decorator.js';
+import { UserAgent } from './user-agent.decorator.js';
 
 /**
  * Player sign-in. Game clients call these with their client key (`X-API-Key: sp_ck_…`); a game
@@ -40,9 +41,11 @@ export class PlayerAuthController {
     @CurrentPrincipal() caller: GamePrincipal,
     @Body() body: DeviceAuthDto,
     @Ip() ip: string,
-    @Headers('user-agent') userAgent?: string,
+    @UserAgent() userAgent?: string,
   ): Promise<SessionDto> {
-    return SessionDto.from(await this.auth.withDevice(caller.gameId, { deviceId: body.device_id, username: body.username }, { ip, userAgent }));
+    return SessionDto.from(
+      await this.auth.withDevice(caller.gameId, { deviceId: body.device_id, username: body.username }, { ip, userAgent }),
+    );
   }
 
   @Post('custom')
@@ -54,9 +57,11 @@ export class PlayerAuthController {
     @CurrentPrincipal() caller: GamePrincipal,
     @Body() body: CustomAuthDto,
     @Ip() ip: string,
-    @Headers('user-agent') userAgent?: string,
+    @UserAgent() userAgent?: string,
   ): Promise<SessionDto> {
-    return SessionDto.from(await this.auth.withCustomId(caller.gameId, { customId: body.custom_id, username: body.username }, { ip, userAgent }));
+    return SessionDto.from(
+      await this.auth.withCustomId(caller.gameId, { customId: body.custom_id, username: body.username }, { ip, userAgent }),
+    );
   }
 
   @Post('email/signup')
@@ -68,7 +73,7 @@ export class PlayerAuthController {
     @CurrentPrincipal() caller: GamePrincipal,
     @Body() body: EmailSignupDto,
     @Ip() ip: string,
-    @Headers('user-agent') userAgent?: string,
+    @UserAgent() userAgent?: string,
   ): Promise<SessionDto> {
     return SessionDto.from(await this.auth.signupWithEmail(caller.gameId, body, { ip, userAgent }));
   }
@@ -83,7 +88,7 @@ export class PlayerAuthController {
     @CurrentPrincipal() caller: GamePrincipal,
     @Body() body: EmailLoginDto,
     @Ip() ip: string,
-    @Headers('user-agent') userAgent?: string,
+    @UserAgent() userAgent?: string,
   ): Promise<SessionDto> {
     const meta: ClientMeta & { ip: string } = { ip, userAgent };
     return SessionDto.from(await this.auth.loginWithEmail(caller.gameId, body, meta));

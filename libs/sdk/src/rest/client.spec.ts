@@ -35,7 +35,7 @@ describe(createRest.name, () => {
     const { rest, sessions } = createRest({ url: 'http://sp.test', apiKey: 'sp_ck_1', fetch: platform.fetch });
     sessions.setFromTokens({ session_token: 'st1', refresh_token: 'rt1', expires_in: 900, player_id: 'p_1' });
 
-    await rest.POST('/auth/device', { params: { header: { 'user-agent': 'test' } }, body: { device_id: 'device-1' } });
+    await rest.POST('/auth/device', { body: { device_id: 'device-1' } });
     await rest.GET('/players/me');
 
     expect(platform.seen.map(({ path, auth, key }) => ({ path, auth, key }))).toEqual([

@@ -2898,9 +2898,7 @@ export interface operations {
   PlayerAuth_custom: {
     parameters: {
       query?: never;
-      header: {
-        'user-agent': string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
@@ -2968,9 +2966,7 @@ export interface operations {
   PlayerAuth_device: {
     parameters: {
       query?: never;
-      header: {
-        'user-agent': string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
@@ -3029,9 +3025,7 @@ export interface operations {
   PlayerAuth_emailLogin: {
     parameters: {
       query?: never;
-      header: {
-        'user-agent': string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
@@ -3090,9 +3084,7 @@ export interface operations {
   PlayerAuth_emailSignup: {
     parameters: {
       query?: never;
-      header: {
-        'user-agent': string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
