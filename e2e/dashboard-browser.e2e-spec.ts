@@ -257,13 +257,16 @@ describe('dashboard in a browser', () => {
     await openSection('Worlds');
     await page.getByLabel('World name').fill('arena-2');
     await page.getByLabel('Max players').fill('8');
+    await page.getByLabel('Bots').fill('4');
     await page.getByRole('button', { name: 'Start world' }).click();
     await page.getByTestId('world-stats').waitFor();
     expect((await t.http.get('/worlds/arena-2').set(server()).expect(200)).body).toMatchObject({
       max_players: 8,
-      world_size: 2000,
+      world_size: 300,
       tick_rate: 20,
     });
+    // The live numbers follow within about a second of the host starting the world.
+    await expect.poll(async () => (await t.http.get('/worlds/arena-2').set(server())).body.entities, { timeout: 10_000 }).toBe(4);
 
     await page.getByRole('button', { name: 'Stop world' }).click();
     await page.getByRole('button', { name: 'Stop now' }).click();

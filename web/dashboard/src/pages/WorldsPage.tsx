@@ -102,16 +102,19 @@ function useWorldHistory(worlds: World[] | undefined) {
 }
 
 function CreateWorld({ gameId }: { gameId: string }) {
-  const [form, setForm] = useState({ name: '', max_players: 100, world_size: 2000, tick_rate: 20 });
+  // Small and with bots by default, so that the demo's players meet (they spawn at random spots,
+  // and see what lies within the area-of-interest radius, 100 units by default).
+  const [form, setForm] = useState({ name: '', max_players: 100, world_size: 300, tick_rate: 20, bots: 10 });
   const create = useAction(async () => {
-    const world = await api<World>('/worlds', { method: 'POST', gameId, body: form });
+    const { bots, ...settings } = form;
+    const world = await api<World>('/worlds', { method: 'POST', gameId, body: { ...settings, module_options: { bots } } });
     navigate('games', gameId, 'worlds', world.name);
   });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     void create.run();
   };
-  const number = (field: 'max_players' | 'world_size' | 'tick_rate') => ({
+  const number = (field: 'max_players' | 'world_size' | 'tick_rate' | 'bots') => ({
     type: 'number',
     value: form[field],
     onChange: (e: { target: { valueAsNumber: number } }) => setForm({ ...form, [field]: e.target.valueAsNumber }),
@@ -141,6 +144,10 @@ function CreateWorld({ gameId }: { gameId: string }) {
       <label>
         Tick rate
         <input {...number('tick_rate')} min={1} max={10000} />
+      </label>
+      <label>
+        Bots
+        <input {...number('bots')} min={0} max={1000} />
       </label>
       <button type="submit" className="primary" disabled={create.pending}>
         Start world
