@@ -19,7 +19,7 @@
 //           matcher call per simulated second: the worst case for one call.
 // CPU is process.cpuUsage() (user + system) around the matcher calls only; generating tickets and
 // bookkeeping are not counted. "Wait" is simulated time from arrival to the tick that matched it.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,6 +52,7 @@ const dir = join(tmpdir(), `spawnpoint-bench-matchmaking-${process.pid}`);
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'matcher.mjs'), js);
 const { matchTickets } = await import(pathToFileURL(join(dir, 'matcher.mjs')).href);
+rmSync(dir, { recursive: true, force: true }); // imported: the module stays loaded
 
 // Deterministic PRNG so runs are comparable.
 const random = mulberry32(Number(opts.seed));

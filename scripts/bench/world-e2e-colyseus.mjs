@@ -12,7 +12,7 @@
 // IPC (process.send): → { op: 'ready', port, roomId }; ← { op: 'stats' } → { op: 'stats', … }.
 // Settings come from env: PORT, WORLD_SIZE, AOI_RADIUS, BOTS, TICK_RATE, PATCH_RATE, MAX_CLIENTS.
 import { Room, Server, matchMaker } from '@colyseus/core';
-import { MapSchema, StateView, schema, t } from '@colyseus/schema';
+import { StateView, schema, t } from '@colyseus/schema';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { performance } from 'node:perf_hooks';
 import { quantile } from './lib/stats.mjs';
