@@ -359,8 +359,10 @@ async function idlePhase(fleet, target) {
   log(`  idle: connected ${opened.connected}/${IDLE} in ${opened.seconds.toFixed(1)} s${describeErrors(opened)}`);
   await Promise.all(fleet.map((child) => call(child, { op: 'reset' })));
   const cpu0 = processCpu(target.pid);
+  const from = Number(process.hrtime.bigint() / 1000n);
   await sleep(IDLE_HOLD_S * 1000);
   const cpuIdle = ((processCpu(target.pid) - cpu0) / 100 / IDLE_HOLD_S) * 100;
+  if (target.gateway) profileWindows.push({ label: `${target.name}, idle`, from, to: Number(process.hrtime.bigint() / 1000n) });
   const stats = await collect(fleet);
   const rss1 = processRss(target.pid);
   await closeAll(fleet);
