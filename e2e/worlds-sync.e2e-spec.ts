@@ -313,8 +313,10 @@ describe('worlds: inputs, interest, sync and persistence', () => {
     resumed.drop();
     expect((await watcher.next('player_left', (p) => p.player === player.id, watching)).payload).toMatchObject({ player: player.id });
     await watcher.until(() => !watcher.mirror.entities.has(entity), 'the entity leaving the watcher’s view');
-    const saved = (await savedState(t, s.gameId, name, player.id)) as { x: number; y: number };
-    expect(Math.round(saved.x * 16)).toBe(stoppedAt.qx);
+    // The host broadcasts player_left as it removes the player, and then saves it: poll the row
+    // (it holds the seeded x = 30 until the save lands).
+    const savedX = async () => ((await savedState(t, s.gameId, name, player.id)) as { x: number }).x;
+    await expect.poll(async () => Math.round((await savedX()) * 16), { timeout: 5_000 }).toBe(stoppedAt.qx);
     await api.until(name, (w) => w.players === 1);
   });
 

@@ -41,6 +41,17 @@ export class RedisStreamsIoAdapter extends IoAdapter {
     return server;
   }
 
+  /**
+   * Nest binds `@SubscribeMessage` handlers per socket with rxjs streams, and builds a disconnect
+   * stream for every socket even when there are none. RealtimeGateway has none (it reads every
+   * event with `onAny` and dispatches itself), so that would be ~2 KB of observables, closures and
+   * a WeakMap entry per idle connection for nothing.
+   */
+  override bindMessageHandlers(...args: Parameters<IoAdapter['bindMessageHandlers']>): void {
+    const [, handlers] = args;
+    if (handlers.length > 0) super.bindMessageHandlers(...args);
+  }
+
   override async close(server: Server): Promise<void> {
     await super.close(server);
     await this.redis.quit().catch(() => undefined);
