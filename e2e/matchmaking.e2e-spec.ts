@@ -61,7 +61,13 @@ describe('/matchmaking', () => {
       const player = await deviceLogin(t, game.clientKey);
       const socket = io(t.url, { auth: { token: player.sessionToken }, transports: ['websocket'], reconnection: false, forceNew: true });
       sockets.push(socket);
-      await new Promise((resolve) => socket.once(ServerEvent.Welcome, resolve));
+      // A refused handshake fails here with its reason, instead of as the test's timeout.
+      await new Promise((resolve, reject) => {
+        socket.once(ServerEvent.Welcome, resolve);
+        socket.once('connect_error', (error: Error & { data?: { code?: string } }) =>
+          reject(new Error(`socket refused: ${error.data?.code ?? error.message}`)),
+        );
+      });
       const pushed = new Promise<Record<string, unknown>>((resolve) => socket.once(ServerEvent.MatchFound, resolve));
 
       const first = await queue(game, { player_id: 'player_123', skill_rating: 1850, game_mode: 'ranked', region: 'us-east' }).expect(202);
