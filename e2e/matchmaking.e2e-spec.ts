@@ -3,7 +3,7 @@ import { ServerEvent } from '@spawnpoint/shared';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_ATTEMPTS_PER_MINUTE } from '@spawnpoint/matchmaking';
-import { startApp, type TestApp } from './support/app.js';
+import { ownDatabase, startApp, type TestApp } from './support/app.js';
 import { createStudio, deviceLogin, unique, type Studio } from './support/fixtures.js';
 
 interface Ticket {
@@ -25,15 +25,18 @@ describe('/matchmaking', () => {
   let t: TestApp;
   let s: Studio;
   const sockets: Socket[] = [];
+  let database: Awaited<ReturnType<typeof ownDatabase>>;
   beforeAll(async () => {
-    // A key prefix of its own gives this suite its own BullMQ queues, so the matches it waits for
-    // (and their metrics) are made by this app's worker, not by another suite's running in parallel.
-    t = await startApp({ REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX}mm:` });
+    // A key prefix and a database of its own, so the matches it waits for (their pushes and
+    // metrics) are made by this app's worker, not by another suite's running in parallel.
+    database = await ownDatabase('mm');
+    t = await startApp({ ...database.env, REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX}mm:` });
     s = await createStudio(t);
   });
   afterAll(async () => {
     sockets.forEach((socket) => socket.close());
     await t.close();
+    await database.drop();
   });
 
   const queue = (studio: Studio, body: Record<string, unknown>, wait?: number) =>
