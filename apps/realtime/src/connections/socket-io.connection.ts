@@ -1,6 +1,7 @@
 import { ServerEvent, type ErrorPayload } from '@spawnpoint/shared';
 import type { Socket } from 'socket.io';
 import { Connection, type ConnectionIdentity, type Frame } from './connection.js';
+import { textFrame } from './websocket-frame.js';
 
 /** Packets waiting in engine.io's write buffer before a socket counts as congested. */
 const HIGH_WATER_PACKETS = 256;
@@ -41,7 +42,9 @@ export class SocketIoConnection extends Connection {
 
   /** Socket.IO clients get the stream offset as a second argument; the SDK keeps the last one for resuming. */
   encode(event: string, payload: unknown, offset?: string): Frame {
-    const data = offset === undefined ? [event, payload] : [event, payload, offset];
+    // A binary world message is a view of bytes the world reuses: the attachment needs its own copy.
+    const body = payload instanceof Uint8Array ? Buffer.from(payload) : payload;
+    const data = offset === undefined ? [event, body] : [event, body, offset];
     const packets = this.encoder.encode({ type: EVENT_PACKET, nsp: '/', data });
     // A payload with bytes (a binary world delta) is a header packet plus attachments.
     return packets.length === 1 ? packets[0]! : packets;
@@ -75,25 +78,7 @@ let last: { frame: Frame; options: WriteOptions } = { frame: '', options: {} };
 function writeOptions(frame: Frame): WriteOptions {
   if (frame === last.frame) return last.options;
   // Binary events are several packets: engine.io encodes those itself.
-  const options: WriteOptions = typeof frame === 'string' ? { wsPreEncodedFrame: webSocketTextFrame(Buffer.from(`4${frame}`)) } : {};
+  const options: WriteOptions = typeof frame === 'string' ? { wsPreEncodedFrame: [textFrame(`4${frame}`)] } : {};
   last = { frame, options };
   return options;
-}
-
-/** An unmasked, final WebSocket text frame (RFC 6455 §5.2), as server frames are: header and payload. */
-function webSocketTextFrame(payload: Buffer): Buffer[] {
-  const length = payload.length;
-  let header: Buffer;
-  if (length < 126) {
-    header = Buffer.from([0x81, length]);
-  } else if (length < 65_536) {
-    header = Buffer.from([0x81, 126, 0, 0]);
-    header.writeUInt16BE(length, 2);
-  } else {
-    header = Buffer.alloc(10);
-    header[0] = 0x81;
-    header[1] = 127;
-    header.writeBigUInt64BE(BigInt(length), 2);
-  }
-  return [header, payload];
 }

@@ -1,11 +1,26 @@
 import { ServerEvent, type ErrorPayload } from '@spawnpoint/shared';
-import type { WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import { Connection, type ConnectionIdentity, type Frame } from './connection.js';
+import { binaryFrame, textFrame } from './websocket-frame.js';
 
 /** Bytes buffered by the socket before it counts as congested. */
 const HIGH_WATER_BYTES = 256 * 1024;
 
-/** A plain WebSocket client: every message is one JSON object whose `type` is the event name. */
+/** The TCP socket under a `ws` WebSocket (`ws` keeps it as `_socket`). */
+interface RawSocket {
+  write(frame: Buffer): boolean;
+  once(event: 'drain', listener: () => void): void;
+}
+
+/**
+ * A plain WebSocket client: every message is one JSON object whose `type` is the event name.
+ *
+ * Frames are built here, whole, and written to the TCP socket directly: a world snapshot goes to
+ * each of a thousand clients twenty times a second, and `ws.send` costs a header allocation and a
+ * two-buffer writev each time. That is safe because this server never compresses (no
+ * permessage-deflate): `ws` then writes every frame of its own (pings, close) at once and in
+ * order, so whole frames from here cannot land inside one of its frames.
+ */
 export class WsConnection extends Connection {
   readonly transport = 'ws' as const;
   readonly encoding = 'ws';
@@ -19,10 +34,13 @@ export class WsConnection extends Connection {
     super(id, identity, resumeToken);
   }
 
-  /** `{ "type": event, ...payload, "offset"? }`: payload fields sit beside `type`, as the seed protocol has them. */
+  /**
+   * `{ "type": event, ...payload, "offset"? }`: payload fields sit beside `type`, as the seed
+   * protocol has them. Binary world messages become whole binary frames (their first byte says
+   * what they are), copied: the world reuses the bytes it handed over.
+   */
   encode(event: string, payload: unknown, offset?: string): Frame {
-    // Binary world messages go as binary frames: their first byte says what they are.
-    if (payload instanceof Uint8Array) return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    if (payload instanceof Uint8Array) return binaryFrame(payload);
     return wsFrame(event, payload, offset);
   }
 
@@ -32,12 +50,17 @@ export class WsConnection extends Connection {
 
   protected onceDrained(listener: () => void): void {
     // `ws` exposes no drain event of its own; its net.Socket does.
-    (this.socket as unknown as { _socket?: { once(event: 'drain', listener: () => void): void } })._socket?.once('drain', listener);
+    this.raw()?.once('drain', listener);
   }
 
+  /** A string is a JSON message; a Buffer is a whole frame from `encode`. */
   protected write(frame: Frame): void {
-    if (typeof frame === 'string') this.socket.send(textBytes(frame), { binary: false });
-    else this.socket.send(frame);
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.raw()?.write(typeof frame === 'string' ? textFrameOf(frame) : (frame as Buffer));
+  }
+
+  private raw(): RawSocket | undefined {
+    return (this.socket as unknown as { _socket?: RawSocket })._socket;
   }
 
   close(closeCode: number, error: ErrorPayload): void {
@@ -47,14 +70,14 @@ export class WsConnection extends Connection {
 }
 
 /**
- * The UTF-8 bytes of the last text frame written. A delivery writes one frame to every connection
- * of its rooms in a row: sent as bytes, the text is encoded once instead of once per socket.
+ * The last text frame written. A delivery writes one message to every connection of its rooms in
+ * a row: the text is encoded and framed once instead of once per socket.
  */
-let last = { text: '', bytes: Buffer.alloc(0) };
+let last: { text: string; frame: Buffer } = { text: '', frame: Buffer.alloc(0) };
 
-function textBytes(text: string): Buffer {
-  if (text !== last.text) last = { text, bytes: Buffer.from(text) };
-  return last.bytes;
+function textFrameOf(text: string): Buffer {
+  if (text !== last.text) last = { text, frame: textFrame(text) };
+  return last.frame;
 }
 
 export function wsFrame(event: string, payload: unknown, offset?: string): string {

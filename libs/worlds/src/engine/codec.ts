@@ -82,7 +82,11 @@ export type DecodedMessage =
   | { type: 'state_delta'; tick: number; seq: number; entered: QuantisedEntity[]; updated: QuantisedUpdate[]; left: number[] }
   | ChecksumJson;
 
-/** A growable byte buffer reused across messages; `finish` copies out one message. */
+/**
+ * A growable byte buffer reused across messages. `finish` returns a view of the message, not a
+ * copy: it is valid until the writer is next used, and whoever keeps it copies it (the gateway
+ * copies it into its WebSocket frame anyway, so a copy here would be a second one per message).
+ */
 export class ByteWriter {
   bytes: Uint8Array;
   length = 0;
@@ -133,7 +137,7 @@ export class ByteWriter {
   }
 
   finish(): Uint8Array {
-    return this.bytes.slice(0, this.length);
+    return this.bytes.subarray(0, this.length);
   }
 }
 
@@ -153,7 +157,7 @@ function writeEntity(w: ByteWriter, view: Int32Array, at: number, prevId: number
   w.zigzag(view[o + O_HP]!);
 }
 
-/** Encodes an observer's snapshot (the `delta` just extracted for it) in the binary format. */
+/** Encodes an observer's snapshot (the `delta` just extracted for it) in the binary format; returns a view of `w`. */
 export function encodeSnapshotBinary(w: ByteWriter, o: Observer, d: SnapshotDelta, tick: number, seq: number, scale: number): Uint8Array {
   w.reset();
   if (d.full) {

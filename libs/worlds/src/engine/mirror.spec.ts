@@ -97,8 +97,6 @@ const stepSpec = fc.record({
   resync: fc.boolean(),
 });
 
-import { afterAll } from 'vitest';
-afterAll(() => console.log('HIT3', (globalThis as any).hit3));
 describe(WorldMirror.name, () => {
   it('mirrors the server baseline after every snapshot, in both encodings (property)', () => {
     fc.assert(

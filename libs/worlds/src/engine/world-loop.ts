@@ -5,12 +5,17 @@
 
 export interface Tickable {
   readonly tickRate: number;
-  tick(): void;
+  /**
+   * Runs one tick. Given `startedAt` (a `performance.now()` reading taken just before), returns
+   * the reading at its end: the loop then reads the clock once per tick, not three times. Every
+   * read allocates a heap number, and at 10 kHz those alone kept the young generation busy.
+   */
+  tick(startedAt?: number): number | void;
   recordOverrun?(): void;
 }
 
 export interface WorldLoopOptions {
-  /** Milliseconds, monotonic (injectable for tests). */
+  /** Milliseconds, monotonic (injectable for tests; then ticks are timed with it, not by the world). */
   now?: () => number;
   /** A tick threw: the loop has stopped. */
   onError?: (error: unknown) => void;
@@ -25,9 +30,12 @@ const SPIN_WINDOW_MS = 2;
  * and at 10 kHz hundreds of thousands of them per second feed the GC that then delays ticks.
  */
 const BUSY_WAIT_MS = 0.25;
-const SPIN_CHUNK = 1024;
 /** Longest stretch of ticking and waiting in place before I/O gets a turn. */
 const YIELD_MS = 1;
+/** A wait spins for this share of the time left by its estimate, then looks at the clock again. */
+const SPIN_SHARE = 0.8;
+/** Fewest spins between two clock reads (the estimate may be far off at first). */
+const MIN_SPINS = 256;
 
 export class WorldLoop {
   ticks = 0;
@@ -38,7 +46,12 @@ export class WorldLoop {
   private startedAt = 0;
   private readonly period: number;
   private readonly now: () => number;
+  /** Ticks time themselves against the default clock (see `Tickable.tick`). */
+  private readonly worldTimed: boolean;
   private readonly maxBatchMs: number;
+  /** Busy-wait iterations per millisecond, learnt while waiting (clock reads per wait: ~2). */
+  private spinsPerMs = 10_000;
+  private ran = 0;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
 
@@ -47,6 +60,7 @@ export class WorldLoop {
     private readonly options: WorldLoopOptions = {},
   ) {
     this.period = 1000 / world.tickRate;
+    this.worldTimed = options.now === undefined;
     this.now = options.now ?? (() => performance.now());
     this.maxBatchMs = options.maxBatchMs ?? 50;
   }
@@ -59,7 +73,7 @@ export class WorldLoop {
     if (this.running) return;
     this.running = true;
     this.startedAt = this.now() - this.ticks * this.period;
-    this.schedule();
+    this.schedule(this.now());
   }
 
   /** Prompt: no tick runs after stop() returns. */
@@ -73,23 +87,28 @@ export class WorldLoop {
 
   /** Runs every tick that is due now (up to maxBatchMs of work); returns how many ran. */
   runDue(): number {
-    const batchStart = this.now();
+    this.runFrom(this.now());
+    return this.ran;
+  }
+
+  /** Runs the ticks due at `batchStart` and after; returns the last clock reading. */
+  private runFrom(batchStart: number): number {
     let now = batchStart;
-    let ran = 0;
+    this.ran = 0;
     while (this.running) {
       const due = this.startedAt + (this.ticks + 1) * this.period;
       if (now < due) break;
       const late = now - due;
+      let after: number;
       try {
-        this.world.tick();
+        after = this.worldTimed ? ((this.world.tick(now) as number | undefined) ?? this.now()) : (this.world.tick(), this.now());
       } catch (error) {
         this.stop();
         this.options.onError?.(error);
         break;
       }
       this.ticks++;
-      ran++;
-      const after = this.now();
+      this.ran++;
       if (late > this.period || after - now > this.period) {
         this.overruns++;
         this.world.recordOverrun?.();
@@ -97,7 +116,7 @@ export class WorldLoop {
       now = after;
       if (now - batchStart >= this.maxBatchMs) break;
     }
-    return ran;
+    return now;
   }
 
   private readonly step = (): void => {
@@ -105,30 +124,37 @@ export class WorldLoop {
     this.immediate = undefined;
     if (!this.running) return;
     const entered = this.now();
-    this.runDue();
+    let now = this.runFrom(entered);
     // Ticks that are about to be due run in this same callback, waiting in place, until I/O has
     // waited YIELD_MS: at 10 kHz that is ~10 ticks per setImmediate instead of one.
     for (;;) {
       const due = this.startedAt + (this.ticks + 1) * this.period;
-      const now = this.now();
       if (!this.running || due - now > BUSY_WAIT_MS || now - entered >= YIELD_MS) break;
-      this.waitUntil(due);
-      this.runDue();
+      now = this.runFrom(this.waitUntil(due));
     }
-    if (this.running) this.schedule();
+    if (this.running) this.schedule(now);
   };
 
   /**
-   * Busy-waits until `due`. The clock is read every SPIN_CHUNK iterations only: each read of
-   * performance.now() allocates a heap number, and reading it in a tight loop at 10 kHz feeds
-   * the GC enough to make ticks late.
+   * Busy-waits until `due`; returns the clock reading that passed it. Spins for most of the time
+   * left by the learnt rate before reading the clock again: each performance.now() allocates a
+   * heap number, and reading it in a tight loop at 10 kHz fed the GC enough to make ticks late.
    */
-  private waitUntil(due: number): void {
-    while (this.now() < due) for (let k = 0; k < SPIN_CHUNK; k++) this.spins++;
+  private waitUntil(due: number): number {
+    let now = this.now();
+    while (now < due) {
+      const spins = Math.max(MIN_SPINS, Math.floor((due - now) * this.spinsPerMs * SPIN_SHARE));
+      for (let k = 0; k < spins; k++) this.spins++;
+      const after = this.now();
+      // A slow round (descheduled) lowers the rate: the next wait reads the clock more often, never late.
+      if (after > now) this.spinsPerMs = this.spinsPerMs * 0.75 + (spins / (after - now)) * 0.25;
+      now = after;
+    }
+    return now;
   }
 
-  private schedule(): void {
-    const wait = this.startedAt + (this.ticks + 1) * this.period - this.now();
+  private schedule(now: number): void {
+    const wait = this.startedAt + (this.ticks + 1) * this.period - now;
     if (wait > SPIN_WINDOW_MS) this.timer = setTimeout(this.step, wait - SPIN_WINDOW_MS / 2);
     else this.immediate = setImmediate(this.step);
   }

@@ -17,7 +17,10 @@ function makeWorld(settings: Partial<WorldSettings> = {}, registry?: WorldModule
   const saves: Array<{ playerId: string; state: SavedState }> = [];
   const sut = new World(
     { name: 'test', worldSize: 1000, tickRate: 20, aoiRadius: 100, seed: 7, ...settings },
-    { sink: (to, message) => sent.push({ to, message }), onSave: (playerId, state) => saves.push({ playerId, state }), registry },
+    {
+      // `binary` is the world's reused buffer: kept messages are copies, as the gateway's frames are.
+      sink: (to, message) => sent.push({ to, message: message.binary ? { ...message, binary: message.binary.slice() } : message }),
+      onSave: (playerId, state) => saves.push({ playerId, state }), registry },
   );
   const position = (playerId: string) => {
     const index = sut.store.indexOf(joined.get(playerId)!);

@@ -66,10 +66,11 @@ export type WorldMessageKind = 'world_state' | 'state_delta' | 'checksum' | 'pla
 export interface WorldMessage {
   kind: WorldMessageKind;
   json?: object;
+  /** A view of the world's encode buffer: valid during the sink call only (copy it to keep it). */
   binary?: Uint8Array;
 }
 
-/** `playerId` null = everyone in the world. */
+/** `playerId` null = everyone in the world. Called during a tick: send or copy, do not keep `binary`. */
 export type WorldSink = (playerId: string | null, message: WorldMessage) => void;
 
 export interface WorldHooks {
@@ -313,9 +314,12 @@ export class World {
     return 'queued';
   }
 
-  /** Runs one tick: inputs → movement → module rules → snapshots (for the observers due) → saves. */
-  tick(): void {
-    const started = performance.now();
+  /**
+   * Runs one tick: inputs → movement → module rules → snapshots (for the observers due) → saves.
+   * Returns performance.now() at its end; `startedAt` is the reading just before (see Tickable).
+   */
+  tick(startedAt?: number): number {
+    const started = startedAt ?? performance.now();
     this.tickNumber++;
     this.applyInputs();
     this.moveEntities();
@@ -340,7 +344,9 @@ export class World {
       }
     }
     this.flushSaves();
-    this.recordTick((performance.now() - started) * 1000);
+    const ended = performance.now();
+    this.recordTick((ended - started) * 1000);
+    return ended;
   }
 
   /** Counted by the scheduler: a tick started more than a period late or ran longer than one. */
