@@ -119,14 +119,17 @@ describe('realtime gateway: garbage, size limits and rate limits', () => {
   });
 
   describe('/ws framing', () => {
-    it('answers invalid JSON, non-objects, binary frames and a missing type with an error, and keeps serving', async () => {
+    it('answers invalid JSON, non-objects, unknown or malformed binary messages and a missing type with an error, and keeps serving', async () => {
       const client = await rt.connect('ws', { token: (await deviceLogin(t, s.clientKey)).sessionToken });
       client.sendRaw('{"type": "ping",');
       expect(await client.next<ErrorPayload>(ServerEvent.Error)).toEqual({ code: 'invalid_json', message: expect.any(String) });
       client.sendRaw('[1,2,3]');
       expect((await client.next<ErrorPayload>(ServerEvent.Error)).code).toBe('invalid_json');
+      // A binary message's first byte names the event: 99 is none; 1 is a world input, and 3 bytes are not one.
+      client.sendRaw(Buffer.from([99, 2, 3]));
+      expect(await client.next<ErrorPayload>(ServerEvent.Error)).toMatchObject({ code: 'unknown_event' });
       client.sendRaw(Buffer.from([1, 2, 3]));
-      expect((await client.next<ErrorPayload>(ServerEvent.Error)).code).toBe('invalid_json');
+      expect(await client.next<ErrorPayload>(ServerEvent.Error)).toMatchObject({ event: 'input', code: 'validation_failed' });
       client.send({ ref: 'no-type' });
       expect(await client.next<ErrorPayload>(ServerEvent.Error)).toMatchObject({ ref: 'no-type', code: 'unknown_event' });
       // A fire-and-forget message with a ref still gets its ack, matched by the ref.

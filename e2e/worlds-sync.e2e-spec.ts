@@ -1,4 +1,4 @@
-import { EntityFlag } from '@spawnpoint/worlds';
+import { encodeInputBinary, EntityFlag } from '@spawnpoint/worlds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.js';
 import { createStudio, deviceLogin, unique, type SignedInPlayer, type Studio } from './support/fixtures.js';
@@ -64,6 +64,29 @@ describe('worlds: inputs, interest, sync and persistence', () => {
       return u?.[field] === undefined ? [] : [{ tick: d.tick, value: u[field] }];
     });
   }
+
+  describe.each(TRANSPORTS)('binary inputs over %s', (transport) => {
+    it('moves the player as JSON inputs do, acknowledges their seq, and refuses a malformed one by field', async () => {
+      const { joined } = await worldWith({ world_size: 1000 }, [{ transport, at: { x: 100, y: 100 } }]);
+      const [{ client, entity }] = joined as [(typeof joined)[0]];
+      const from = client.mark();
+      client.emitBinary('input', encodeInputBinary({ move_x: 1, move_y: 0, seq: 1, timestamp: Date.now() }));
+      await client.next<StateDelta>('state_delta', (d) => d.seq === 1, from);
+      await client.until(() => (client.mirror.entities.get(entity)?.x ?? 0) > 102, 'walking 2 units');
+
+      const malformed = encodeInputBinary({ move_x: 0, move_y: 0, seq: 2 });
+      new DataView(malformed.buffer).setFloat32(2, Number.NaN, true);
+      const errorsFrom = client.mark();
+      client.emitBinary('input', malformed);
+      const { payload: error } = await client.next<{ code: string; details?: { field: string }[] }>('error', () => true, errorsFrom);
+      expect(error).toMatchObject({ code: 'validation_failed', details: [{ field: 'move_x' }] });
+
+      // The refused seq 2 never reached the world: the stop below is acknowledged as seq 3.
+      client.emitBinary('input', encodeInputBinary({ move_x: 0, move_y: 0, seq: 3 }));
+      await client.next<StateDelta>('state_delta', (d) => d.seq === 3, errorsFrom);
+      expect(client.all<StateDelta>('state_delta', from).some((d) => d.seq === 2)).toBe(false);
+    });
+  });
 
   describe.each(TRANSPORTS)('invalid inputs over %s', (transport) => {
     it('clamps too-fast moves, refuses malformed ones and disconnects a flooder, while another player plays on', async () => {

@@ -106,6 +106,12 @@ export class WorldClient {
     else this.socket.emit(event, payload);
   }
 
+  /** Sends bytes as a binary message: a /ws binary frame, or a Socket.IO event whose one argument they are. */
+  emitBinary(event: string, bytes: Uint8Array): void {
+    if (this.socket instanceof WebSocket) this.socket.send(bytes);
+    else this.socket.emit(event, Buffer.from(bytes));
+  }
+
   /** Drops the connection from the client side, as a lost network would. */
   drop(): void {
     if (this.socket instanceof WebSocket) this.socket.terminate();

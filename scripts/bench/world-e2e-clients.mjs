@@ -2,7 +2,8 @@
 // A fleet of world clients for `node scripts/bench/world-e2e.mjs`, forked by it so that the
 // clients' CPU is never counted as the server's. Driven over IPC:
 //
-//   { op: 'connect', kind: 'spawnpoint', url, key, world, players: [id…], mirrors, concurrency }
+//   { op: 'connect', kind: 'spawnpoint', url, key, world, players: [id…], mirrors, inputs, concurrency }
+//        (inputs: 'binary', the default, or 'json': how Spawnpoint clients send their inputs)
 //   { op: 'connect', kind: 'colyseus', url, roomId, count, decoders, concurrency }
 //   (both also take deadlineMs and joinTimeoutMs)
 //        opens the connections and joins the world (→ { op: 'connected', ok, failed, error? })
@@ -27,7 +28,7 @@ import WebSocket from 'ws';
 import { countInto, sparseHistogram } from './lib/stats.mjs';
 
 const ENGINE = fileURLToPath(new URL('../../dist/libs/worlds/src/engine/index.js', import.meta.url));
-const { WorldMirror } = existsSync(ENGINE) ? await import(pathToFileURL(ENGINE).href) : {};
+const { WorldMirror, encodeInputBinary } = existsSync(ENGINE) ? await import(pathToFileURL(ENGINE).href) : {};
 
 /** Histograms of 0.1 ms buckets up to 10 s; the last bucket catches the rest. */
 const BUCKET_MS = 0.1;
@@ -172,7 +173,7 @@ function countBinary(client, bytes) {
   onState(client, seq);
 }
 
-function connectSpawnpoint({ url, key, world }, playerId, withMirror) {
+function connectSpawnpoint({ url, key, world, inputs = 'binary' }, playerId, withMirror) {
   return new Promise((resolve, reject) => {
     const client = newClient();
     const mirror = withMirror ? new WorldMirror() : null;
@@ -220,7 +221,8 @@ function connectSpawnpoint({ url, key, world }, playerId, withMirror) {
       } else counters.otherMessages++;
     });
     client.send = (input) => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'input', ...input }));
+      if (socket.readyState !== WebSocket.OPEN) return;
+      socket.send(inputs === 'json' ? JSON.stringify({ type: 'input', ...input }) : encodeInputBinary(input));
     };
     client.close = () => socket.close();
   });

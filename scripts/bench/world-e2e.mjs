@@ -13,6 +13,7 @@
 //            --procs N (client processes), --mirrors N (Spawnpoint: clients that also keep a
 //            WorldMirror; Colyseus: clients that decode, default 50),
 //            --client-nice N (the client processes' nice value, default 10),
+//            --inputs binary|json (how Spawnpoint clients send inputs; default binary, the SDK's),
 //            --connect-seconds S (how long Colyseus joins may go on; whoever is in then is measured),
 //            --servers spawnpoint,colyseus (either or both), --profile (CPU-profile the platform; print where it goes)
 //
@@ -75,6 +76,7 @@ const { values: opts } = parseArgs({
     procs: { type: 'string', default: '4' },
     mirrors: { type: 'string', default: '50' },
     'client-nice': { type: 'string', default: '10' },
+    inputs: { type: 'string', default: 'binary' },
     'connect-seconds': { type: 'string', default: '120' },
     servers: { type: 'string', default: 'spawnpoint,colyseus' },
     profile: { type: 'boolean', default: false },
@@ -164,12 +166,13 @@ async function runSpawnpoint(platform, studio, count) {
     world,
     players: players.filter((_, p) => p % n === i),
     mirrors: mirrorsPerProc,
+    inputs: opts.inputs,
     concurrency: 16,
     deadlineMs: 300_000,
     joinTimeoutMs: 60_000,
   }));
   const before = () => apiRequest(platform.url, 'GET', `/worlds/${world}`, studio.key);
-  const result = await measure(`Spawnpoint (/ws binary), ${count} clients`, fleet, platform.child.pid, before);
+  const result = await measure(`Spawnpoint (/ws binary, ${opts.inputs} inputs), ${count} clients`, fleet, platform.child.pid, before);
   result.server = 'spawnpoint';
   await closeFleet(fleet);
   await apiRequest(platform.url, 'DELETE', `/worlds/${world}`, studio.key);

@@ -79,7 +79,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as Ack) : null;
       ready = ready.then(async (connection) => {
         if (!connection) return null;
-        void this.dispatcher.dispatch(connection, event, args[0], bytes).then((result) => {
+        void Promise.resolve(this.dispatcher.dispatch(connection, event, args[0], bytes)).then((result) => {
           if (ack) ack(result);
           else if (!result.ok) socket.emit(ServerEvent.Error, result.error);
         });

@@ -6,7 +6,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ConnectionLifecycle } from './connections/connection-lifecycle.service.js';
 import type { Connection } from './connections/connection.js';
 import { WsConnection, wsFrame } from './connections/ws.connection.js';
-import { RealtimeDispatcher } from './dispatcher/realtime-dispatcher.js';
+import { RealtimeDispatcher, type DispatchResult } from './dispatcher/realtime-dispatcher.js';
 import { HandshakeService, type HandshakeParams } from './handshake.service.js';
 import { MAX_SOCKET_MESSAGE_BYTES } from './redis-streams-io.adapter.js';
 
@@ -16,7 +16,8 @@ const HEARTBEAT_MS = 25_000;
 
 /**
  * The plain WebSocket transport at `/ws`, for engines without a Socket.IO client: the same
- * events as JSON messages `{ "type": "<event>", ...fields, "ref"? }`. Credentials come in the query
+ * events as JSON messages `{ "type": "<event>", ...fields, "ref"? }`, and binary messages for the
+ * events that have a binary form (world `input`), named by their first byte. Credentials come in the query
  * string (`token`, or `api_key` [+ `player_id`], plus `resume` / `offset`). Replies: `{ type: 'ack',
  * ref, event, data }` when the message had a `ref` or the handler returned data; errors always as
  * `{ type: 'error', ref?, event, code, message, details? }`.
@@ -65,7 +66,7 @@ export class WsTransport implements OnModuleDestroy {
     const early: { data: RawData; isBinary: boolean }[] = [];
     let connection: Connection | null = null;
     ws.on('message', (data, isBinary) => {
-      if (connection) void this.onMessage(connection, data, isBinary);
+      if (connection) this.onMessage(connection, data, isBinary);
       else early.push({ data, isBinary });
     });
     let closed = false;
@@ -83,7 +84,7 @@ export class WsTransport implements OnModuleDestroy {
         return;
       }
       connection = opened;
-      for (const message of early.splice(0)) void this.onMessage(opened, message.data, message.isBinary);
+      for (const message of early.splice(0)) this.onMessage(opened, message.data, message.isBinary);
     } catch (error) {
       const app = error instanceof AppError ? error : new AppError(ErrorCode.Internal, 'Could not authenticate');
       if (!(error instanceof AppError)) this.logger.error(`ws handshake failed: ${(error as Error)?.stack ?? String(error)}`);
@@ -94,16 +95,23 @@ export class WsTransport implements OnModuleDestroy {
     }
   }
 
-  private async onMessage(connection: Connection, data: RawData, isBinary: boolean): Promise<void> {
-    const bytes = rawLength(data);
+  /**
+   * One message: a JSON object with a `type`, or a binary message whose first byte names the event
+   * (a world input). Answered synchronously when the handler is synchronous.
+   */
+  private onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      const bytes = binaryBytes(data);
+      const event = this.dispatcher.binaryEvent(bytes);
+      this.answer(connection, undefined, event, this.dispatcher.dispatch(connection, event, bytes, bytes.byteLength));
+      return;
+    }
     let message: Record<string, unknown> | null = null;
-    if (!isBinary) {
-      try {
-        const parsed: unknown = JSON.parse(data.toString());
-        if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) message = parsed as Record<string, unknown>;
-      } catch {
-        message = null;
-      }
+    try {
+      const parsed: unknown = JSON.parse(data.toString());
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) message = parsed as Record<string, unknown>;
+    } catch {
+      message = null;
     }
     if (!message) {
       const result = this.dispatcher.refuse(connection, {
@@ -114,13 +122,20 @@ export class WsTransport implements OnModuleDestroy {
       return;
     }
     const ref = typeof message.ref === 'string' || typeof message.ref === 'number' ? message.ref : undefined;
-    const result = await this.dispatcher.dispatch(connection, message.type, message, bytes);
+    this.answer(connection, ref, message.type, this.dispatcher.dispatch(connection, message.type, message, rawLength(data)));
+  }
+
+  private answer(connection: Connection, ref: string | number | undefined, event: unknown, result: DispatchResult | Promise<DispatchResult>): void {
+    if (result instanceof Promise) {
+      void result.then((settled) => this.answer(connection, ref, event, settled));
+      return;
+    }
     if (result.ok) {
       if (ref !== undefined || result.data !== null) {
-        this.lifecycle.sendDirectFrame(connection, wsFrame('ack', { ref: ref ?? null, event: message.type, data: result.data }));
+        this.lifecycle.sendDirectFrame(connection, wsFrame('ack', { ref: ref ?? null, event, data: result.data }));
       }
     } else {
-      this.reply(connection, ref, message.type, result.error);
+      this.reply(connection, ref, event, result.error);
     }
   }
 
@@ -149,6 +164,12 @@ function pathOf(request: IncomingMessage): string {
 
 function clientIp(request: IncomingMessage): string {
   return request.socket.remoteAddress ?? 'unknown';
+}
+
+/** A binary message's bytes (`ws` hands over one Buffer unless the message came in fragments). */
+function binaryBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
 function rawLength(data: RawData): number {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@spawnpoint/config';
 import { AppError, CloseCode, ErrorCode, type ErrorPayload } from '@spawnpoint/shared';
 import type { Connection } from '../connections/connection.js';
+import type { ParseResult } from '../protocol/schema.js';
 import type { RealtimeHandler } from './realtime-handler.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -29,6 +30,8 @@ interface InboundState {
 export class RealtimeDispatcher {
   private readonly logger = new Logger(RealtimeDispatcher.name);
   private readonly handlers = new Map<string, RealtimeHandler>();
+  /** First byte of a binary message → the event it is. */
+  private readonly binaryEvents = new Map<number, string>();
   private readonly inbound = new WeakMap<Connection, InboundState>();
 
   constructor(
@@ -38,23 +41,44 @@ export class RealtimeDispatcher {
     for (const definition of handlers) {
       if (this.handlers.has(definition.event)) throw new Error(`two realtime handlers for ${definition.event}`);
       this.handlers.set(definition.event, definition as unknown as RealtimeHandler);
+      if (definition.binary) {
+        if (this.binaryEvents.has(definition.binary.type)) throw new Error(`two binary realtime events of type ${definition.binary.type}`);
+        this.binaryEvents.set(definition.binary.type, definition.event);
+      }
     }
+  }
+
+  /** The event a binary message stands for, from its first byte (unknown types get a name that no handler has). */
+  binaryEvent(bytes: Uint8Array): string {
+    const type = bytes.byteLength > 0 ? bytes[0]! : -1;
+    return this.binaryEvents.get(type) ?? `binary message of type ${type}`;
   }
 
   get events(): string[] {
     return [...this.handlers.keys()];
   }
 
-  async dispatch(connection: Connection, event: unknown, payload: unknown, bytes: number): Promise<DispatchResult> {
+  /**
+   * Runs one inbound event. `payload` is its JSON argument, or its bytes for an event with a
+   * binary form. Synchronous when the handler is (world inputs, many per second, pay for no
+   * promise); otherwise a promise.
+   */
+  dispatch(connection: Connection, event: unknown, payload: unknown, bytes: number): DispatchResult | Promise<DispatchResult> {
     const refused = this.precheck(connection, event, bytes);
     if (refused) return this.refuse(connection, refused);
     const definition = this.handlers.get(event as string)!;
-    const parsed = definition.schema.parse(payload);
+    const parsed = payload instanceof Uint8Array ? decodeBinary(definition, payload) : definition.schema.parse(payload);
     if (!parsed.ok) {
       return this.refuse(connection, { code: ErrorCode.ValidationFailed, message: `Invalid ${definition.event}`, details: parsed.issues });
     }
     try {
-      const data = await definition.handle(connection, parsed.value);
+      const data = definition.handle(connection, parsed.value);
+      if (data instanceof Promise) {
+        return data.then(
+          (value: unknown): DispatchResult => ({ ok: true, data: value ?? null }),
+          (error: unknown): DispatchResult => ({ ok: false, error: toErrorPayload(error, this.logger, definition.event) }),
+        );
+      }
       return { ok: true, data: data ?? null };
     } catch (error) {
       return { ok: false, error: toErrorPayload(error, this.logger, definition.event) };
@@ -114,6 +138,12 @@ export class RealtimeDispatcher {
     }
     return state;
   }
+}
+
+function decodeBinary(definition: RealtimeHandler, bytes: Uint8Array): ParseResult<unknown> {
+  // Bytes for an event without a binary form: refused as its JSON schema refuses any non-object.
+  if (!definition.binary) return { ok: false, issues: [{ field: '', message: 'must be an object' }] };
+  return definition.binary.decode(bytes);
 }
 
 export function toErrorPayload(error: unknown, logger: Logger, event: string): ErrorPayload {

@@ -1,6 +1,6 @@
 import type { ClientEvent } from '@spawnpoint/shared';
 import type { Connection } from '../connections/connection.js';
-import type { ObjectSchema } from '../protocol/schema.js';
+import type { ObjectSchema, ParseResult } from '../protocol/schema.js';
 
 /**
  * Who may send an event: `player` = a connection that speaks for a player (session token, guest,
@@ -15,6 +15,11 @@ export interface RealtimeHandler<T = unknown> {
   audience: HandlerAudience;
   /** `inputs` is the high-rate bucket for world inputs; everything else spends `events`. */
   bucket?: 'events' | 'inputs';
+  /**
+   * A compact binary form of the event, besides its JSON: a /ws binary message whose first byte is
+   * `type`, or a Socket.IO event whose one argument is those bytes. Decoded instead of the schema.
+   */
+  binary?: { type: number; decode(bytes: Uint8Array): ParseResult<T> };
   handle(connection: Connection, payload: T): unknown;
 }
 

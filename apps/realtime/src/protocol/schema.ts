@@ -9,9 +9,11 @@ export interface SchemaIssue {
 
 export type Check<T> = (value: unknown, field: string, issues: SchemaIssue[]) => T;
 
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: SchemaIssue[] };
+
 export interface ObjectSchema<T> {
   readonly fields: { [K in keyof T]: Check<T[K]> };
-  parse(value: unknown): { ok: true; value: T } | { ok: false; issues: SchemaIssue[] };
+  parse(value: unknown): ParseResult<T>;
 }
 
 /** Fields every event may carry: `type` (the /ws envelope) and `ref` (echoed in the /ws reply). */

@@ -3,6 +3,7 @@ export * from './arena.js';
 export * from './checksum.js';
 export * from './codec.js';
 export * from './ecs.js';
+export * from './input-codec.js';
 export * from './interest.js';
 export * from './mirror.js';
 export * from './module-registry.js';
