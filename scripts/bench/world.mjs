@@ -34,6 +34,7 @@ const E2E = {
     '--procs',
     '--mirrors',
     '--client-nice',
+    '--inputs',
     '--servers',
     '--connect-seconds',
     '--profile',

@@ -130,18 +130,18 @@ export class WorldLoop {
     for (;;) {
       const due = this.startedAt + (this.ticks + 1) * this.period;
       if (!this.running || due - now > BUSY_WAIT_MS || now - entered >= YIELD_MS) break;
-      now = this.runFrom(this.waitUntil(due));
+      now = this.runFrom(this.waitUntil(due, now));
     }
     if (this.running) this.schedule(now);
   };
 
   /**
-   * Busy-waits until `due`; returns the clock reading that passed it. Spins for most of the time
-   * left by the learnt rate before reading the clock again: each performance.now() allocates a
-   * heap number, and reading it in a tight loop at 10 kHz fed the GC enough to make ticks late.
+   * Busy-waits from the reading `now` until `due`; returns the clock reading that passed it. Spins
+   * for most of the time left by the learnt rate before reading the clock again: each
+   * performance.now() allocates a heap number, and reading it in a tight loop at 10 kHz fed the
+   * GC enough to make ticks late.
    */
-  private waitUntil(due: number): number {
-    let now = this.now();
+  private waitUntil(due: number, now: number): number {
     while (now < due) {
       const spins = Math.max(MIN_SPINS, Math.floor((due - now) * this.spinsPerMs * SPIN_SHARE));
       for (let k = 0; k < spins; k++) this.spins++;
