@@ -59,6 +59,18 @@ describe(WorldLoop.name, () => {
     sut.stop();
   });
 
+  it('times every tick on its own clock and reports the duration to the world', () => {
+    const clock = { t: 0 };
+    const durations: number[] = [];
+    const world = { ...fakeWorld(100, clock, (tick) => tick), recordTickTime: (ms: number) => durations.push(ms) };
+    const sut = new WorldLoop(world, { now: () => clock.t });
+    sut.start();
+    clock.t = 30; // ticks 1..3 due at 10, 20, 30; they cost 1, 2 and 3 ms, and tick 4 is due at 40
+    expect(sut.runDue()).toBe(3);
+    expect(durations).toEqual([1, 2, 3]);
+    sut.stop();
+  });
+
   it('stops after a tick throws and reports the error', () => {
     const clock = { t: 0 };
     const onError = vi.fn();

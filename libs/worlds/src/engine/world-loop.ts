@@ -5,17 +5,18 @@
 
 export interface Tickable {
   readonly tickRate: number;
+  tick(): void;
   /**
-   * Runs one tick. Given `startedAt` (a `performance.now()` reading taken just before), returns
-   * the reading at its end: the loop then reads the clock once per tick, not three times. Every
-   * read allocates a heap number, and at 10 kHz those alone kept the young generation busy.
+   * How long the tick just run took (ms), as the loop measured it. The loop times ticks, not the
+   * world: it reads the clock after each tick anyway, and every reading allocates a heap number,
+   * which at 10 kHz is enough to keep the young generation busy.
    */
-  tick(startedAt?: number): number | void;
+  recordTickTime?(ms: number): void;
   recordOverrun?(): void;
 }
 
 export interface WorldLoopOptions {
-  /** Milliseconds, monotonic (injectable for tests; then ticks are timed with it, not by the world). */
+  /** Milliseconds, monotonic (injectable for tests). */
   now?: () => number;
   /** A tick threw: the loop has stopped. */
   onError?: (error: unknown) => void;
@@ -46,8 +47,6 @@ export class WorldLoop {
   private startedAt = 0;
   private readonly period: number;
   private readonly now: () => number;
-  /** Ticks time themselves against the default clock (see `Tickable.tick`). */
-  private readonly worldTimed: boolean;
   private readonly maxBatchMs: number;
   /** Busy-wait iterations per millisecond, learnt while waiting (clock reads per wait: ~2). */
   private spinsPerMs = 10_000;
@@ -60,7 +59,6 @@ export class WorldLoop {
     private readonly options: WorldLoopOptions = {},
   ) {
     this.period = 1000 / world.tickRate;
-    this.worldTimed = options.now === undefined;
     this.now = options.now ?? (() => performance.now());
     this.maxBatchMs = options.maxBatchMs ?? 50;
   }
@@ -99,14 +97,16 @@ export class WorldLoop {
       const due = this.startedAt + (this.ticks + 1) * this.period;
       if (now < due) break;
       const late = now - due;
-      let after: number;
       try {
-        after = this.worldTimed ? ((this.world.tick(now) as number | undefined) ?? this.now()) : (this.world.tick(), this.now());
+        this.world.tick();
       } catch (error) {
         this.stop();
         this.options.onError?.(error);
         break;
       }
+      // The one clock reading of this tick: it times the tick and starts the next wait.
+      const after = this.now();
+      this.world.recordTickTime?.(after - now);
       this.ticks++;
       this.ran++;
       if (late > this.period || after - now > this.period) {

@@ -316,10 +316,9 @@ export class World {
 
   /**
    * Runs one tick: inputs → movement → module rules → snapshots (for the observers due) → saves.
-   * Returns performance.now() at its end; `startedAt` is the reading just before (see Tickable).
+   * Reads no clock: whoever drives the world times it (`recordTickTime`; WorldLoop does).
    */
-  tick(startedAt?: number): number {
-    const started = startedAt ?? performance.now();
+  tick(): void {
     this.tickNumber++;
     this.applyInputs();
     this.moveEntities();
@@ -344,9 +343,12 @@ export class World {
       }
     }
     this.flushSaves();
-    const ended = performance.now();
-    this.recordTick((ended - started) * 1000);
-    return ended;
+  }
+
+  /** The duration of the tick just run (ms), for `stats()`: the last 1,024 are kept. */
+  recordTickTime(ms: number): void {
+    this.tickSamples[this.sampleCount % TICK_SAMPLES] = ms * 1000;
+    this.sampleCount++;
   }
 
   /** Counted by the scheduler: a tick started more than a period late or ran longer than one. */
@@ -537,11 +539,6 @@ export class World {
       if (player && this.onSave) this.onSave(playerId, this.module.saveState(player));
     }
     this.saveRequests.clear();
-  }
-
-  private recordTick(us: number): void {
-    this.tickSamples[this.sampleCount % TICK_SAMPLES] = us;
-    this.sampleCount++;
   }
 
   private random(): number {
