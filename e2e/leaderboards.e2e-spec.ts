@@ -1,5 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { PrismaService } from '@spawnpoint/prisma';
+import { RedisChannels } from '@spawnpoint/redis';
 import { JobName, LEADERBOARD_UPDATES_CHANNEL, QueueName, type LeaderboardUpdatedPayload } from '@spawnpoint/shared';
 import { type Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -258,11 +259,18 @@ describe('/leaderboards', () => {
       const board = unique('events_');
       const subscriber = new Redis(process.env.REDIS_URL!);
       const events: LeaderboardUpdatedPayload[] = [];
-      subscriber.on('message', (_channel: string, raw: string) => {
+      // The channel carries the deployment's key prefix, so deployments sharing a Redis do not
+      // hear each other: nothing arrives on the bare name.
+      const channel = t.app.get(RedisChannels).of(LEADERBOARD_UPDATES_CHANNEL);
+      expect(channel).toBe(`${process.env.REDIS_KEY_PREFIX}${LEADERBOARD_UPDATES_CHANNEL}`);
+      const onBareName: string[] = [];
+      subscriber.on('message', (heardOn: string, raw: string) => {
         const event = JSON.parse(raw) as LeaderboardUpdatedPayload;
-        if (event.game_id === s.gameId && event.leaderboard_id === board) events.push(event);
+        if (event.game_id !== s.gameId || event.leaderboard_id !== board) return;
+        if (heardOn === channel) events.push(event);
+        else onBareName.push(heardOn);
       });
-      await subscriber.subscribe(LEADERBOARD_UPDATES_CHANNEL);
+      await subscriber.subscribe(channel, LEADERBOARD_UPDATES_CHANNEL);
       try {
         await submitAll(board, [
           ['p1', 10],
@@ -276,6 +284,7 @@ describe('/leaderboards', () => {
           { game_id: s.gameId, leaderboard_id: board, season: 1, player_id: 'p2', score: 20, rank: 1 },
           { game_id: s.gameId, leaderboard_id: board, season: 1, player_id: 'p1', score: 30, rank: 1 },
         ]);
+        expect(onBareName).toEqual([]);
       } finally {
         await subscriber.quit();
       }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { REDIS, REDIS_SUBSCRIBER } from '@spawnpoint/redis';
+import { REDIS, REDIS_SUBSCRIBER, RedisChannels } from '@spawnpoint/redis';
 import { REVOCATION_CHANNEL, type RevocationMessage } from '@spawnpoint/shared';
 import type { Redis } from 'ioredis';
 
@@ -14,20 +14,24 @@ type Listener = (message: RevocationMessage) => void;
 export class RevocationBus implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RevocationBus.name);
   private readonly listeners = new Set<Listener>();
+  private readonly channel: string;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
-  ) {}
+    channels: RedisChannels,
+  ) {
+    this.channel = channels.of(REVOCATION_CHANNEL);
+  }
 
   async onModuleInit(): Promise<void> {
     this.subscriber.on('message', this.onMessage);
-    await this.subscriber.subscribe(REVOCATION_CHANNEL);
+    await this.subscriber.subscribe(this.channel);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.subscriber.off('message', this.onMessage);
-    await this.subscriber.unsubscribe(REVOCATION_CHANNEL).catch(() => undefined);
+    await this.subscriber.unsubscribe(this.channel).catch(() => undefined);
   }
 
   listen(listener: Listener): void {
@@ -36,11 +40,11 @@ export class RevocationBus implements OnModuleInit, OnModuleDestroy {
 
   async publish(message: RevocationMessage): Promise<void> {
     this.dispatch(message);
-    await this.redis.publish(REVOCATION_CHANNEL, JSON.stringify(message));
+    await this.redis.publish(this.channel, JSON.stringify(message));
   }
 
   private readonly onMessage = (channel: string, raw: string): void => {
-    if (channel !== REVOCATION_CHANNEL) return;
+    if (channel !== this.channel) return;
     try {
       this.dispatch(JSON.parse(raw) as RevocationMessage);
     } catch (error) {

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { RedisChannels } from '@spawnpoint/redis';
 import { AppError, ErrorCode, LEADERBOARD_UPDATES_CHANNEL, type LeaderboardUpdatedPayload } from '@spawnpoint/shared';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -230,6 +231,8 @@ export class LeaderboardIndex implements OnModuleDestroy {
   private readonly staleIndexes = new Map<string, IndexRef>();
   private invalidationTimer: NodeJS.Timeout | undefined;
   private readonly redis: Redis;
+  /** Where score changes are published (for the realtime role's `leaderboard_updated`). */
+  private readonly updatesChannel: string;
   // Rank reads and index updates of one turn of the event loop go to Redis as one script call
   // per index (and all of them in one socket write): on the bench machine the per-command
   // overhead (ioredis, the write, Redis's script call) cost more than the work of the script.
@@ -240,7 +243,9 @@ export class LeaderboardIndex implements OnModuleDestroy {
   constructor(
     private readonly connection: LeaderboardRedis,
     private readonly records: LeaderboardsRepository,
+    channels: RedisChannels,
   ) {
+    this.updatesChannel = channels.of(LEADERBOARD_UPDATES_CHANNEL);
     const redis = connection.client;
     this.redis = redis;
     redis.defineCommand('lbSubmit', { numberOfKeys: 3, lua: SUBMIT_SCRIPT });
@@ -357,7 +362,7 @@ export class LeaderboardIndex implements OnModuleDestroy {
   }
 
   private async submitMany(keys: IndexKeys, items: string[][]): Promise<number[] | null> {
-    const ranks = await this.scripts.lbSubmit(keys.z, keys.h, keys.ok, LEADERBOARD_UPDATES_CHANNEL, ...items.flat());
+    const ranks = await this.scripts.lbSubmit(keys.z, keys.h, keys.ok, this.updatesChannel, ...items.flat());
     return ranks === -1 ? null : ranks;
   }
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { REDIS, REDIS_SUBSCRIBER } from '@spawnpoint/redis';
+import { REDIS, REDIS_SUBSCRIBER, RedisChannels } from '@spawnpoint/redis';
+import { MATCHMAKING_TICKETS_CHANNEL } from '@spawnpoint/shared';
 import type { Redis } from 'ioredis';
 
 /** Pub/sub channel: `{ "ticket_ids": [...] }` whenever tickets leave the queue (matched or expired). */
-export const MATCHMAKING_TICKETS_CHANNEL = 'matchmaking:tickets';
 
 /**
  * Wakes long polls when their ticket changes, in any process: the matcher publishes the ticket ids
@@ -14,27 +14,31 @@ export const MATCHMAKING_TICKETS_CHANNEL = 'matchmaking:tickets';
 export class TicketWaiter implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TicketWaiter.name);
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly channel: string;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
-  ) {}
+    channels: RedisChannels,
+  ) {
+    this.channel = channels.of(MATCHMAKING_TICKETS_CHANNEL);
+  }
 
   async onModuleInit(): Promise<void> {
     this.subscriber.on('message', this.onMessage);
-    await this.subscriber.subscribe(MATCHMAKING_TICKETS_CHANNEL);
+    await this.subscriber.subscribe(this.channel);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.subscriber.off('message', this.onMessage);
-    await this.subscriber.unsubscribe(MATCHMAKING_TICKETS_CHANNEL).catch(() => undefined);
+    await this.subscriber.unsubscribe(this.channel).catch(() => undefined);
     for (const set of this.waiters.values()) for (const wake of set) wake();
   }
 
   async notify(ticketIds: string[]): Promise<void> {
     if (ticketIds.length === 0) return;
     this.wake(ticketIds);
-    await this.redis.publish(MATCHMAKING_TICKETS_CHANNEL, JSON.stringify({ ticket_ids: ticketIds }));
+    await this.redis.publish(this.channel, JSON.stringify({ ticket_ids: ticketIds }));
   }
 
   /**
@@ -59,7 +63,7 @@ export class TicketWaiter implements OnModuleInit, OnModuleDestroy {
   }
 
   private readonly onMessage = (channel: string, raw: string): void => {
-    if (channel !== MATCHMAKING_TICKETS_CHANNEL) return;
+    if (channel !== this.channel) return;
     try {
       const message = JSON.parse(raw) as { ticket_ids?: unknown };
       if (Array.isArray(message.ticket_ids)) this.wake(message.ticket_ids.filter((id): id is string => typeof id === 'string'));

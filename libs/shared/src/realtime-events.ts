@@ -298,6 +298,9 @@ export interface ErrorPayload {
   ref?: string | number;
 }
 
+// Pub/sub channel names. On the wire each carries the deployment's REDIS_KEY_PREFIX
+// (RedisChannels.of in @spawnpoint/redis): ioredis prefixes keys, not channels.
+
 /** Pub/sub channel the API publishes on when a session or key must lose its sockets. */
 export const REVOCATION_CHANNEL = 'auth:revocations';
 
@@ -315,6 +318,12 @@ export const LEADERBOARD_UPDATES_CHANNEL = 'leaderboards:updates';
  * (after a PUT or a season reset). Payload: `LeaderboardConfigMessage` (JSON).
  */
 export const LEADERBOARD_CONFIG_CHANNEL = 'leaderboards:config';
+
+/** Pub/sub channel waking `POST /matchmaking/tickets` long polls: `{ ticket_ids }` that changed. */
+export const MATCHMAKING_TICKETS_CHANNEL = 'matchmaking:tickets';
+
+/** Pub/sub channel on which the API asks realtime hosts to start or stop a world (`WorldCommand`). */
+export const WORLD_COMMANDS_CHANNEL = 'worlds:commands';
 
 export interface LeaderboardConfigMessage {
   gameId: string;

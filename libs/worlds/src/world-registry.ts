@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@spawnpoint/config';
-import { REDIS } from '@spawnpoint/redis';
+import { REDIS, RedisChannels } from '@spawnpoint/redis';
+import { WORLD_COMMANDS_CHANNEL } from '@spawnpoint/shared';
 import type { Redis } from 'ioredis';
 
 /** A world's live numbers, published by its host about once a second. */
@@ -52,10 +52,9 @@ export class WorldRegistry {
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(APP_CONFIG) config: AppConfig,
+    channels: RedisChannels,
   ) {
-    // Pub/sub channels are not key-prefixed by ioredis; prefix by hand so deployments sharing a Redis stay apart.
-    this.commandChannel = `${config.REDIS_KEY_PREFIX}worlds:commands`;
+    this.commandChannel = channels.of(WORLD_COMMANDS_CHANNEL);
   }
 
   async claim(gameId: string, name: string, node: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { REDIS_SUBSCRIBER } from '@spawnpoint/redis';
+import { REDIS_SUBSCRIBER, RedisChannels } from '@spawnpoint/redis';
 import { CHOSEN_PRESENCE, LocationService, PRESENCE_TEXT_MAX, PresenceService } from '@spawnpoint/social';
 import {
   AppError,
@@ -26,22 +26,27 @@ const LEADERBOARD_SUBSCRIPTIONS_MAX = 20;
 /** Ping, presence, live leaderboards, and moving players between world/sector/team rooms (game servers). */
 @Injectable()
 export class CoreHandlers implements RealtimeHandlerSet, OnModuleInit, OnModuleDestroy {
+  private readonly updatesChannel: string;
+
   constructor(
     private readonly presence: PresenceService,
     private readonly locations: LocationService,
     private readonly lifecycle: ConnectionLifecycle,
     private readonly registry: ConnectionRegistry,
     @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
-  ) {}
+    channels: RedisChannels,
+  ) {
+    this.updatesChannel = channels.of(LEADERBOARD_UPDATES_CHANNEL);
+  }
 
   async onModuleInit(): Promise<void> {
     this.subscriber.on('message', this.onLeaderboardUpdate);
-    await this.subscriber.subscribe(LEADERBOARD_UPDATES_CHANNEL);
+    await this.subscriber.subscribe(this.updatesChannel);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.subscriber.off('message', this.onLeaderboardUpdate);
-    await this.subscriber.unsubscribe(LEADERBOARD_UPDATES_CHANNEL).catch(() => undefined);
+    await this.subscriber.unsubscribe(this.updatesChannel).catch(() => undefined);
   }
 
   handlers() {
@@ -124,7 +129,7 @@ export class CoreHandlers implements RealtimeHandlerSet, OnModuleInit, OnModuleD
 
   /** Score changes are published by the leaderboard script; only connections that follow the board hear them. */
   private readonly onLeaderboardUpdate = (channel: string, raw: string): void => {
-    if (channel !== LEADERBOARD_UPDATES_CHANNEL) return;
+    if (channel !== this.updatesChannel) return;
     let update: LeaderboardUpdatedPayload;
     try {
       update = JSON.parse(raw) as LeaderboardUpdatedPayload;
