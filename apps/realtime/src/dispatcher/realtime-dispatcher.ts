@@ -10,6 +10,9 @@ export const REALTIME_HANDLERS = Symbol('REALTIME_HANDLERS');
 
 export type DispatchResult = { ok: true; data: unknown } | { ok: false; error: ErrorPayload };
 
+/** The result of every handler that answers nothing (world inputs: 20,000 a second at 1,000 clients). */
+const OK_NO_DATA: DispatchResult = Object.freeze({ ok: true, data: null });
+
 /** Refusals are counted over this window for the flood rule. */
 const FLOOD_WINDOW_MS = 10_000;
 
@@ -79,7 +82,7 @@ export class RealtimeDispatcher {
           (error: unknown): DispatchResult => ({ ok: false, error: toErrorPayload(error, this.logger, definition.event) }),
         );
       }
-      return { ok: true, data: data ?? null };
+      return data === null || data === undefined ? OK_NO_DATA : { ok: true, data };
     } catch (error) {
       return { ok: false, error: toErrorPayload(error, this.logger, definition.event) };
     }

@@ -65,9 +65,8 @@ export function decodeInputBinary(bytes: Uint8Array): InputDecodeResult {
   const expected =
     HEADER_BYTES + (flags & InputFlag.Seq ? 4 : 0) + (flags & InputFlag.Action ? 1 : 0) + (flags & InputFlag.Timestamp ? 8 : 0);
   if (bytes.byteLength !== expected) return { ok: false, field: '', message: `must be ${expected} bytes for flags ${flags}` };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const moveX = view.getFloat32(2, true);
-  const moveY = view.getFloat32(6, true);
+  const moveX = readFloat32(bytes, 2);
+  const moveY = readFloat32(bytes, 6);
   // NaN fails both comparisons' negation: !(|v| <= limit) catches it with the infinities.
   if (!(Math.abs(moveX) <= INPUT_AXIS_LIMIT))
     return { ok: false, field: 'move_x', message: `must be between -${INPUT_AXIS_LIMIT} and ${INPUT_AXIS_LIMIT}` };
@@ -76,18 +75,34 @@ export function decodeInputBinary(bytes: Uint8Array): InputDecodeResult {
   const value: RawInput = { move_x: moveX, move_y: moveY };
   let at = HEADER_BYTES;
   if (flags & InputFlag.Seq) {
-    const seq = view.getUint32(at, true);
+    const seq = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
     if (seq > INPUT_SEQ_MAX) return { ok: false, field: 'seq', message: `must be between 0 and ${INPUT_SEQ_MAX}` };
     value.seq = seq;
     at += 4;
   }
   if (flags & InputFlag.Action) value.action = bytes[at++]!;
   if (flags & InputFlag.Timestamp) {
-    const timestamp = view.getFloat64(at, true);
+    const timestamp = readFloat64(bytes, at);
     if (!(timestamp >= 0 && timestamp <= Number.MAX_SAFE_INTEGER)) {
       return { ok: false, field: 'timestamp', message: `must be between 0 and ${Number.MAX_SAFE_INTEGER}` };
     }
     value.timestamp = timestamp;
   }
   return { ok: true, value };
+}
+
+// Floats are read through one scratch buffer instead of a DataView per message (the server
+// decodes 20,000 inputs a second at 1,000 clients). Little-endian, like the layout.
+const scratch = new ArrayBuffer(8);
+const scratchBytes = new Uint8Array(scratch);
+const scratchView = new DataView(scratch);
+
+function readFloat32(bytes: Uint8Array, at: number): number {
+  for (let i = 0; i < 4; i++) scratchBytes[i] = bytes[at + i]!;
+  return scratchView.getFloat32(0, true);
+}
+
+function readFloat64(bytes: Uint8Array, at: number): number {
+  for (let i = 0; i < 8; i++) scratchBytes[i] = bytes[at + i]!;
+  return scratchView.getFloat64(0, true);
 }
