@@ -170,12 +170,17 @@ describe('dashboard API', () => {
         for (let i = 0; i < 3; i++) await t.http.get('/players').set('x-api-key', c.serverKey).expect(200);
         await t.http.get('/players/nobody').set('x-api-key', c.serverKey).expect(404);
         await t.http.get('/players').set('x-api-key', c.clientKey).expect(403);
-        // Served outside Nest's pipeline (LeaderboardHotRoutes), and counted all the same.
+        // Served outside Nest's pipeline (LeaderboardHotRoutes), and counted all the same, refusals included.
         await t.http
           .post('/leaderboards/usage_kills/scores')
           .set('x-api-key', c.serverKey)
           .send({ player_id: player.id, score: 1 })
           .expect(201);
+        await t.http
+          .post('/leaderboards/usage_kills/scores')
+          .set('x-api-key', c.clientKey)
+          .send({ player_id: player.id, score: 2 })
+          .expect(403);
         const client = await WorldClient.connect(t.url, 'socket.io', { token: player.sessionToken });
         try {
           const res = await t.http.get(`/games/${c.gameId}/usage?minutes=5`).set('authorization', `Bearer ${c.token}`).expect(200);
@@ -188,8 +193,8 @@ describe('dashboard API', () => {
             if (i > 0) expect(at - starts[i - 1]!).toBe(60_000);
           }
           expect(Date.now() - starts[4]!).toBeLessThan(60_000);
-          expect(total(points, 'requests')).toBe(7);
-          expect(total(points, 'client_errors')).toBe(2);
+          expect(total(points, 'requests')).toBe(8);
+          expect(total(points, 'client_errors')).toBe(3);
           expect(total(points, 'server_errors')).toBe(0);
           expect(Math.max(...points.map((p) => p.connected_players))).toBe(1);
         } finally {

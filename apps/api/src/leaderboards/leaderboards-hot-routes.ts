@@ -65,8 +65,7 @@ export class LeaderboardHotRoutes {
       if (typeof apiKey !== 'string' || apiKey.length === 0 || !LEADERBOARD_ID.test(leaderboardId)) return undefined;
       const body = SubmitScoreDto.acceptValid(request.body);
       if (!body) return undefined;
-      return this.auth.authorizeApiKey(apiKey, kinds).then(async (caller) => {
-        request.principal = caller;
+      return this.auth.authorizeApiKey(request, apiKey, kinds).then(async (caller) => {
         const record = await controller.submit(caller, leaderboardId, body);
         void reply.code(201);
         return record;
@@ -84,10 +83,7 @@ export class LeaderboardHotRoutes {
       }
       const query = RankQueryDto.acceptValid(request.query);
       if (!query) return undefined;
-      return this.auth.authorizeApiKey(apiKey, kinds).then((caller) => {
-        request.principal = caller;
-        return controller.rank(caller, leaderboardId, playerId, query);
-      });
+      return this.auth.authorizeApiKey(request, apiKey, kinds).then((caller) => controller.rank(caller, leaderboardId, playerId, query));
     };
   }
 }

@@ -73,10 +73,14 @@ export class GameAuthGuard implements CanActivate {
 
   /**
    * This guard's check of an `X-API-Key` caller, also for routes served outside Nest's pipeline
-   * (see LeaderboardHotRoutes): its principal if the kind is allowed; 401 or 403 otherwise.
+   * (see LeaderboardHotRoutes): sets `request.principal` before the kind check (a refused call
+   * still counts toward its game's usage, as in `canActivate`), then returns it if the kind is
+   * allowed; 401 or 403 otherwise.
    */
-  async authorizeApiKey(apiKey: string, allowed: readonly GamePrincipalKind[]): Promise<GamePrincipal> {
-    return authorize(await this.apiKeys.resolve(apiKey), allowed);
+  async authorizeApiKey(request: GameRequest, apiKey: string, allowed: readonly GamePrincipalKind[]): Promise<GamePrincipal> {
+    const principal = await this.apiKeys.resolve(apiKey);
+    request.principal = principal;
+    return authorize(principal, allowed);
   }
 
   private async authenticateSession(context: ExecutionContext, request: GameRequest): Promise<GamePrincipal> {
