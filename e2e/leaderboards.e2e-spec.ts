@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { PrismaService } from '@spawnpoint/prisma';
-import { RedisChannels } from '@spawnpoint/redis';
+import { RedisPubSub } from '@spawnpoint/redis';
 import { JobName, LEADERBOARD_UPDATES_CHANNEL, QueueName, type LeaderboardUpdatedPayload } from '@spawnpoint/shared';
 import { type Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -261,7 +261,7 @@ describe('/leaderboards', () => {
       const events: LeaderboardUpdatedPayload[] = [];
       // The channel carries the deployment's key prefix, so deployments sharing a Redis do not
       // hear each other: nothing arrives on the bare name.
-      const channel = t.app.get(RedisChannels).of(LEADERBOARD_UPDATES_CHANNEL);
+      const channel = t.app.get(RedisPubSub).channel(LEADERBOARD_UPDATES_CHANNEL);
       expect(channel).toBe(`${process.env.REDIS_KEY_PREFIX}${LEADERBOARD_UPDATES_CHANNEL}`);
       const onBareName: string[] = [];
       subscriber.on('message', (heardOn: string, raw: string) => {

@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { REDIS, REDIS_SUBSCRIBER, RedisChannels } from '@spawnpoint/redis';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { RedisPubSub } from '@spawnpoint/redis';
 import { REVOCATION_CHANNEL, type RevocationMessage } from '@spawnpoint/shared';
-import type { Redis } from 'ioredis';
 
 type Listener = (message: RevocationMessage) => void;
 
@@ -14,24 +13,16 @@ type Listener = (message: RevocationMessage) => void;
 export class RevocationBus implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RevocationBus.name);
   private readonly listeners = new Set<Listener>();
-  private readonly channel: string;
+  private unsubscribe: (() => Promise<void>) | undefined;
 
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
-    channels: RedisChannels,
-  ) {
-    this.channel = channels.of(REVOCATION_CHANNEL);
-  }
+  constructor(private readonly pubsub: RedisPubSub) {}
 
   async onModuleInit(): Promise<void> {
-    this.subscriber.on('message', this.onMessage);
-    await this.subscriber.subscribe(this.channel);
+    this.unsubscribe = await this.pubsub.subscribe(REVOCATION_CHANNEL, this.onMessage);
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.subscriber.off('message', this.onMessage);
-    await this.subscriber.unsubscribe(this.channel).catch(() => undefined);
+    await this.unsubscribe?.();
   }
 
   listen(listener: Listener): void {
@@ -40,11 +31,10 @@ export class RevocationBus implements OnModuleInit, OnModuleDestroy {
 
   async publish(message: RevocationMessage): Promise<void> {
     this.dispatch(message);
-    await this.redis.publish(this.channel, JSON.stringify(message));
+    await this.pubsub.publish(REVOCATION_CHANNEL, JSON.stringify(message));
   }
 
-  private readonly onMessage = (channel: string, raw: string): void => {
-    if (channel !== this.channel) return;
+  private readonly onMessage = (raw: string): void => {
     try {
       this.dispatch(JSON.parse(raw) as RevocationMessage);
     } catch (error) {

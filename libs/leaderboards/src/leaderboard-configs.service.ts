@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { REDIS, REDIS_SUBSCRIBER, RedisChannels } from '@spawnpoint/redis';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { RedisPubSub } from '@spawnpoint/redis';
 import { LEADERBOARD_CONFIG_CHANNEL, type LeaderboardConfigMessage } from '@spawnpoint/shared';
-import type { Redis } from 'ioredis';
 import type { LeaderboardConfig } from './leaderboard.types.js';
 import { LeaderboardsRepository } from './leaderboards.repository.js';
 
@@ -19,9 +18,8 @@ const MAX_ENTRIES = 10_000;
 export class LeaderboardConfigs implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LeaderboardConfigs.name);
   private readonly cache = new Map<string, { config: LeaderboardConfig; expiresAt: number }>();
-  private readonly channel: string;
-  private readonly onMessage = (channel: string, raw: string): void => {
-    if (channel !== this.channel) return;
+  private unsubscribe: (() => Promise<void>) | undefined;
+  private readonly onMessage = (raw: string): void => {
     try {
       const message = JSON.parse(raw) as LeaderboardConfigMessage;
       this.cache.delete(cacheKey(message.gameId, message.leaderboardId));
@@ -32,21 +30,15 @@ export class LeaderboardConfigs implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly boards: LeaderboardsRepository,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
-    channels: RedisChannels,
-  ) {
-    this.channel = channels.of(LEADERBOARD_CONFIG_CHANNEL);
-  }
+    private readonly pubsub: RedisPubSub,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    this.subscriber.on('message', this.onMessage);
-    await this.subscriber.subscribe(this.channel);
+    this.unsubscribe = await this.pubsub.subscribe(LEADERBOARD_CONFIG_CHANNEL, this.onMessage);
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.subscriber.off('message', this.onMessage);
-    await this.subscriber.unsubscribe(this.channel).catch(() => undefined);
+    await this.unsubscribe?.();
   }
 
   /** The leaderboard, or null if the game has none by that id (misses are not cached). */
@@ -76,7 +68,7 @@ export class LeaderboardConfigs implements OnModuleInit, OnModuleDestroy {
   async changed(config: LeaderboardConfig): Promise<void> {
     this.remember(config);
     const message: LeaderboardConfigMessage = { gameId: config.gameId, leaderboardId: config.id };
-    await this.redis.publish(this.channel, JSON.stringify(message)).catch((error: unknown) => {
+    await this.pubsub.publish(LEADERBOARD_CONFIG_CHANNEL, JSON.stringify(message)).catch((error: unknown) => {
       this.logger.warn(
         `could not announce a leaderboard change (other processes catch up within ${TTL_MS / 1000}s): ${(error as Error).message}`,
       );

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { RedisChannels } from '@spawnpoint/redis';
+import { RedisPubSub } from '@spawnpoint/redis';
 import { AppError, ErrorCode, LEADERBOARD_UPDATES_CHANNEL, type LeaderboardUpdatedPayload } from '@spawnpoint/shared';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -243,9 +243,9 @@ export class LeaderboardIndex implements OnModuleDestroy {
   constructor(
     private readonly connection: LeaderboardRedis,
     private readonly records: LeaderboardsRepository,
-    channels: RedisChannels,
+    pubsub: RedisPubSub,
   ) {
-    this.updatesChannel = channels.of(LEADERBOARD_UPDATES_CHANNEL);
+    this.updatesChannel = pubsub.channel(LEADERBOARD_UPDATES_CHANNEL);
     const redis = connection.client;
     this.redis = redis;
     redis.defineCommand('lbSubmit', { numberOfKeys: 3, lua: SUBMIT_SCRIPT });

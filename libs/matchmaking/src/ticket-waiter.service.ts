@@ -1,9 +1,6 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { REDIS, REDIS_SUBSCRIBER, RedisChannels } from '@spawnpoint/redis';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { RedisPubSub } from '@spawnpoint/redis';
 import { MATCHMAKING_TICKETS_CHANNEL } from '@spawnpoint/shared';
-import type { Redis } from 'ioredis';
-
-/** Pub/sub channel: `{ "ticket_ids": [...] }` whenever tickets leave the queue (matched or expired). */
 
 /**
  * Wakes long polls when their ticket changes, in any process: the matcher publishes the ticket ids
@@ -14,31 +11,23 @@ import type { Redis } from 'ioredis';
 export class TicketWaiter implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TicketWaiter.name);
   private readonly waiters = new Map<string, Set<() => void>>();
-  private readonly channel: string;
+  private unsubscribe: (() => Promise<void>) | undefined;
 
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
-    channels: RedisChannels,
-  ) {
-    this.channel = channels.of(MATCHMAKING_TICKETS_CHANNEL);
-  }
+  constructor(private readonly pubsub: RedisPubSub) {}
 
   async onModuleInit(): Promise<void> {
-    this.subscriber.on('message', this.onMessage);
-    await this.subscriber.subscribe(this.channel);
+    this.unsubscribe = await this.pubsub.subscribe(MATCHMAKING_TICKETS_CHANNEL, this.onMessage);
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.subscriber.off('message', this.onMessage);
-    await this.subscriber.unsubscribe(this.channel).catch(() => undefined);
+    await this.unsubscribe?.();
     for (const set of this.waiters.values()) for (const wake of set) wake();
   }
 
   async notify(ticketIds: string[]): Promise<void> {
     if (ticketIds.length === 0) return;
     this.wake(ticketIds);
-    await this.redis.publish(this.channel, JSON.stringify({ ticket_ids: ticketIds }));
+    await this.pubsub.publish(MATCHMAKING_TICKETS_CHANNEL, JSON.stringify({ ticket_ids: ticketIds }));
   }
 
   /**
@@ -62,8 +51,7 @@ export class TicketWaiter implements OnModuleInit, OnModuleDestroy {
     return { changed, cancel: done };
   }
 
-  private readonly onMessage = (channel: string, raw: string): void => {
-    if (channel !== this.channel) return;
+  private readonly onMessage = (raw: string): void => {
     try {
       const message = JSON.parse(raw) as { ticket_ids?: unknown };
       if (Array.isArray(message.ticket_ids)) this.wake(message.ticket_ids.filter((id): id is string => typeof id === 'string'));

@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@spawnpoint/config';
 import { Redis } from 'ioredis';
 import { RateLimiter } from './rate-limiter.js';
 import { RealtimePublisher } from './realtime-publisher.js';
-import { RedisChannels } from './redis-channels.js';
+import { RedisPubSub } from './redis-pubsub.js';
 import { REDIS, REDIS_SUBSCRIBER } from './redis.tokens.js';
 
 export function createRedis(config: AppConfig, name: string): Redis {
@@ -23,9 +23,9 @@ export function createRedis(config: AppConfig, name: string): Redis {
     { provide: REDIS_SUBSCRIBER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRedis(config, 'subscriber') },
     RateLimiter,
     RealtimePublisher,
-    RedisChannels,
+    RedisPubSub,
   ],
-  exports: [REDIS, REDIS_SUBSCRIBER, RateLimiter, RealtimePublisher, RedisChannels],
+  exports: [REDIS, REDIS_SUBSCRIBER, RateLimiter, RealtimePublisher, RedisPubSub],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(

@@ -299,7 +299,7 @@ export interface ErrorPayload {
 }
 
 // Pub/sub channel names. On the wire each carries the deployment's REDIS_KEY_PREFIX
-// (RedisChannels.of in @spawnpoint/redis): ioredis prefixes keys, not channels.
+// (RedisPubSub in @spawnpoint/redis): ioredis prefixes keys, not channels.
 
 /** Pub/sub channel the API publishes on when a session or key must lose its sockets. */
 export const REVOCATION_CHANNEL = 'auth:revocations';
@@ -319,7 +319,7 @@ export const LEADERBOARD_UPDATES_CHANNEL = 'leaderboards:updates';
  */
 export const LEADERBOARD_CONFIG_CHANNEL = 'leaderboards:config';
 
-/** Pub/sub channel waking `POST /matchmaking/tickets` long polls: `{ ticket_ids }` that changed. */
+/** Pub/sub channel waking matchmaking long polls: `{ "ticket_ids": [...] }` whenever tickets leave the queue (matched or expired). */
 export const MATCHMAKING_TICKETS_CHANNEL = 'matchmaking:tickets';
 
 /** Pub/sub channel on which the API asks realtime hosts to start or stop a world (`WorldCommand`). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REDIS, RedisChannels } from '@spawnpoint/redis';
+import { REDIS, RedisPubSub } from '@spawnpoint/redis';
 import { WORLD_COMMANDS_CHANNEL } from '@spawnpoint/shared';
 import type { Redis } from 'ioredis';
 
@@ -48,14 +48,10 @@ export type WorldCommand = { kind: 'start' | 'stop'; gameId: string; name: strin
  */
 @Injectable()
 export class WorldRegistry {
-  readonly commandChannel: string;
-
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    channels: RedisChannels,
-  ) {
-    this.commandChannel = channels.of(WORLD_COMMANDS_CHANNEL);
-  }
+    private readonly pubsub: RedisPubSub,
+  ) {}
 
   async claim(gameId: string, name: string, node: string): Promise<boolean> {
     return (await this.redis.set(ownerKey(gameId, name), node, 'PX', WORLD_OWNER_TTL_MS, 'NX')) === 'OK';
@@ -104,7 +100,7 @@ export class WorldRegistry {
   }
 
   async command(command: WorldCommand): Promise<void> {
-    await this.redis.publish(this.commandChannel, JSON.stringify(command));
+    await this.pubsub.publish(WORLD_COMMANDS_CHANNEL, JSON.stringify(command));
   }
 }
 

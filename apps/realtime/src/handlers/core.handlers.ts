@@ -1,5 +1,5 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { REDIS_SUBSCRIBER, RedisChannels } from '@spawnpoint/redis';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { RedisPubSub } from '@spawnpoint/redis';
 import { CHOSEN_PRESENCE, LocationService, PRESENCE_TEXT_MAX, PresenceService } from '@spawnpoint/social';
 import {
   AppError,
@@ -10,7 +10,6 @@ import {
   ServerEvent,
   type LeaderboardUpdatedPayload,
 } from '@spawnpoint/shared';
-import type { Redis } from 'ioredis';
 import { ConnectionLifecycle } from '../connections/connection-lifecycle.service.js';
 import { ConnectionRegistry } from '../connections/connection-registry.js';
 import { handler, type RealtimeHandlerSet } from '../dispatcher/realtime-handler.js';
@@ -26,27 +25,22 @@ const LEADERBOARD_SUBSCRIPTIONS_MAX = 20;
 /** Ping, presence, live leaderboards, and moving players between world/sector/team rooms (game servers). */
 @Injectable()
 export class CoreHandlers implements RealtimeHandlerSet, OnModuleInit, OnModuleDestroy {
-  private readonly updatesChannel: string;
+  private unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly presence: PresenceService,
     private readonly locations: LocationService,
     private readonly lifecycle: ConnectionLifecycle,
     private readonly registry: ConnectionRegistry,
-    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
-    channels: RedisChannels,
-  ) {
-    this.updatesChannel = channels.of(LEADERBOARD_UPDATES_CHANNEL);
-  }
+    private readonly pubsub: RedisPubSub,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    this.subscriber.on('message', this.onLeaderboardUpdate);
-    await this.subscriber.subscribe(this.updatesChannel);
+    this.unsubscribe = await this.pubsub.subscribe(LEADERBOARD_UPDATES_CHANNEL, this.onLeaderboardUpdate);
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.subscriber.off('message', this.onLeaderboardUpdate);
-    await this.subscriber.unsubscribe(this.updatesChannel).catch(() => undefined);
+    await this.unsubscribe?.();
   }
 
   handlers() {
@@ -128,8 +122,7 @@ export class CoreHandlers implements RealtimeHandlerSet, OnModuleInit, OnModuleD
   }
 
   /** Score changes are published by the leaderboard script; only connections that follow the board hear them. */
-  private readonly onLeaderboardUpdate = (channel: string, raw: string): void => {
-    if (channel !== this.updatesChannel) return;
+  private readonly onLeaderboardUpdate = (raw: string): void => {
     let update: LeaderboardUpdatedPayload;
     try {
       update = JSON.parse(raw) as LeaderboardUpdatedPayload;

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@spawnpoint/config';
-import { REDIS_SUBSCRIBER } from '@spawnpoint/redis';
+import { RedisPubSub } from '@spawnpoint/redis';
 import { LocationService } from '@spawnpoint/social';
 import {
   AppError,
@@ -10,6 +10,7 @@ import {
   NotFoundError,
   QueueName,
   SERVER_EVENT_PRIORITY,
+  WORLD_COMMANDS_CHANNEL,
   type JobPayloads,
   type ServerEvent,
 } from '@spawnpoint/shared';
@@ -29,7 +30,6 @@ import {
   type WorldRecord,
 } from '@spawnpoint/worlds';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { NODE_ID, ConnectionLifecycle } from '../connections/connection-lifecycle.service.js';
 import type { Connection } from '../connections/connection.js';
 
@@ -68,6 +68,7 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly playerWorld = new PlayerWorlds();
   private readonly leaveTimers = new Map<string, NodeJS.Timeout>();
   private housekeeping: NodeJS.Timeout | null = null;
+  private stopCommands: (() => Promise<void>) | undefined;
   private rounds = 0;
   private readonly server: string;
 
@@ -78,7 +79,7 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly lifecycle: ConnectionLifecycle,
     private readonly locations: LocationService,
     @InjectQueue(QueueName.Worlds) private readonly queue: Queue,
-    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
+    private readonly pubsub: RedisPubSub,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.server = `${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
@@ -87,8 +88,7 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     this.lifecycle.onOpened((connection) => this.reattach(connection));
     this.lifecycle.onClosed((connection) => this.detach(connection));
-    this.subscriber.on('message', this.onCommand);
-    await this.subscriber.subscribe(this.registry.commandChannel);
+    this.stopCommands = await this.pubsub.subscribe(WORLD_COMMANDS_CHANNEL, this.onCommand);
     await this.claimOrphans().catch((error: unknown) => this.logger.warn(`world scan failed: ${(error as Error).message}`));
     this.housekeeping = setInterval(() => void this.houseKeep(), HOUSEKEEPING_MS);
     this.housekeeping.unref();
@@ -96,7 +96,7 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (this.housekeeping) clearInterval(this.housekeeping);
-    this.subscriber.off('message', this.onCommand);
+    await this.stopCommands?.();
     for (const timer of this.leaveTimers.values()) clearTimeout(timer);
     for (const hosted of [...this.worlds.values()]) await this.unhost(hosted);
   }
@@ -234,8 +234,7 @@ export class WorldHost implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private readonly onCommand = (channel: string, raw: string): void => {
-    if (channel !== this.registry.commandChannel) return;
+  private readonly onCommand = (raw: string): void => {
     let command: WorldCommand;
     try {
       command = JSON.parse(raw) as WorldCommand;
