@@ -76,16 +76,14 @@ export class RealtimeDispatcher {
     }
     try {
       const data = definition.handle(connection, parsed.value);
-      if (data instanceof Promise) {
-        return data.then(
-          (value: unknown): DispatchResult => ({ ok: true, data: value ?? null }),
-          (error: unknown): DispatchResult => ({ ok: false, error: toErrorPayload(error, this.logger, definition.event) }),
-        );
-      }
-      return data === null || data === undefined ? OK_NO_DATA : { ok: true, data };
+      return data instanceof Promise ? data.then(succeeded, (error: unknown) => this.failed(error, definition.event)) : succeeded(data);
     } catch (error) {
-      return { ok: false, error: toErrorPayload(error, this.logger, definition.event) };
+      return this.failed(error, definition.event);
     }
+  }
+
+  private failed(error: unknown, event: string): DispatchResult {
+    return { ok: false, error: toErrorPayload(error, this.logger, event) };
   }
 
   private precheck(connection: Connection, event: unknown, bytes: number): ErrorPayload | null {
@@ -141,6 +139,10 @@ export class RealtimeDispatcher {
     }
     return state;
   }
+}
+
+function succeeded(data: unknown): DispatchResult {
+  return data === null || data === undefined ? OK_NO_DATA : { ok: true, data };
 }
 
 function decodeBinary(definition: RealtimeHandler, bytes: Uint8Array): ParseResult<unknown> {
