@@ -101,13 +101,8 @@ export class StorageBatchDto {
   writes: StorageBatchWriteDto[];
 }
 
-export class ListStorageQueryDto {
-  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page (opaque)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  cursor?: string;
-
+/** The page size both storage listings take; each declares its own cursor (they encode different positions). */
+class StoragePageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: STORAGE_LIST_LIMIT_MAX, default: STORAGE_LIST_LIMIT_DEFAULT })
   @IsOptional()
   @Type(() => Number)
@@ -115,6 +110,14 @@ export class ListStorageQueryDto {
   @Min(1)
   @Max(STORAGE_LIST_LIMIT_MAX)
   limit?: number;
+}
+
+export class ListStorageQueryDto extends StoragePageQueryDto {
+  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page (opaque)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  cursor?: string;
 }
 
 export class StorageObjectDto {
@@ -163,20 +166,12 @@ export class StorageListDto {
   }
 }
 
-export class ListPlayerStorageQueryDto {
+export class ListPlayerStorageQueryDto extends StoragePageQueryDto {
   @ApiPropertyOptional({ description: 'The `cursor` of the previous page (opaque)' })
   @IsOptional()
   @IsString()
   @MaxLength(256)
   cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: STORAGE_LIST_LIMIT_MAX, default: STORAGE_LIST_LIMIT_DEFAULT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(STORAGE_LIST_LIMIT_MAX)
-  limit?: number;
 }
 
 export class PlayerStorageListDto {
