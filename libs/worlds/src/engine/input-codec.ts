@@ -29,15 +29,18 @@ export const MAX_BINARY_INPUT_BYTES = HEADER_BYTES + 4 + 1 + 8;
 export const INPUT_AXIS_LIMIT = 1e6;
 export const INPUT_SEQ_MAX = 2 ** 31 - 1;
 
+/** The length of a binary input with these flags. */
+function inputLength(flags: number): number {
+  return HEADER_BYTES + (flags & InputFlag.Seq ? 4 : 0) + (flags & InputFlag.Action ? 1 : 0) + (flags & InputFlag.Timestamp ? 8 : 0);
+}
+
 /** Encodes an input (a client's side; the SDK sends these). */
 export function encodeInputBinary(input: RawInput): Uint8Array {
   const flags =
     (input.seq !== undefined ? InputFlag.Seq : 0) |
     (input.action !== undefined ? InputFlag.Action : 0) |
     (input.timestamp !== undefined ? InputFlag.Timestamp : 0);
-  const length =
-    HEADER_BYTES + (flags & InputFlag.Seq ? 4 : 0) + (flags & InputFlag.Action ? 1 : 0) + (flags & InputFlag.Timestamp ? 8 : 0);
-  const bytes = new Uint8Array(length);
+  const bytes = new Uint8Array(inputLength(flags));
   const view = new DataView(bytes.buffer);
   bytes[0] = ClientMessageType.Input;
   bytes[1] = flags;
@@ -62,12 +65,11 @@ export function decodeInputBinary(bytes: Uint8Array): InputDecodeResult {
   }
   const flags = bytes[1]!;
   if ((flags & ~ALL_FLAGS) !== 0) return { ok: false, field: 'flags', message: `has unknown bits (allowed: ${ALL_FLAGS})` };
-  const expected =
-    HEADER_BYTES + (flags & InputFlag.Seq ? 4 : 0) + (flags & InputFlag.Action ? 1 : 0) + (flags & InputFlag.Timestamp ? 8 : 0);
+  const expected = inputLength(flags);
   if (bytes.byteLength !== expected) return { ok: false, field: '', message: `must be ${expected} bytes for flags ${flags}` };
-  const moveX = readFloat32(bytes, 2);
-  const moveY = readFloat32(bytes, 6);
-  // NaN fails both comparisons' negation: !(|v| <= limit) catches it with the infinities.
+  const moveX = load(bytes, 2, 4).getFloat32(0, true);
+  const moveY = load(bytes, 6, 4).getFloat32(0, true);
+  // !(|v| <= limit) is true for NaN and the infinities as well as for values out of range.
   if (!(Math.abs(moveX) <= INPUT_AXIS_LIMIT))
     return { ok: false, field: 'move_x', message: `must be between -${INPUT_AXIS_LIMIT} and ${INPUT_AXIS_LIMIT}` };
   if (!(Math.abs(moveY) <= INPUT_AXIS_LIMIT))
@@ -75,14 +77,14 @@ export function decodeInputBinary(bytes: Uint8Array): InputDecodeResult {
   const value: RawInput = { move_x: moveX, move_y: moveY };
   let at = HEADER_BYTES;
   if (flags & InputFlag.Seq) {
-    const seq = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+    const seq = load(bytes, at, 4).getUint32(0, true);
     if (seq > INPUT_SEQ_MAX) return { ok: false, field: 'seq', message: `must be between 0 and ${INPUT_SEQ_MAX}` };
     value.seq = seq;
     at += 4;
   }
   if (flags & InputFlag.Action) value.action = bytes[at++]!;
   if (flags & InputFlag.Timestamp) {
-    const timestamp = readFloat64(bytes, at);
+    const timestamp = load(bytes, at, 8).getFloat64(0, true);
     if (!(timestamp >= 0 && timestamp <= Number.MAX_SAFE_INTEGER)) {
       return { ok: false, field: 'timestamp', message: `must be between 0 and ${Number.MAX_SAFE_INTEGER}` };
     }
@@ -91,18 +93,14 @@ export function decodeInputBinary(bytes: Uint8Array): InputDecodeResult {
   return { ok: true, value };
 }
 
-// Floats are read through one scratch buffer instead of a DataView per message (the server
-// decodes 20,000 inputs a second at 1,000 clients). Little-endian, like the layout.
+// Numbers are read through one scratch buffer instead of a DataView per message (the server
+// decodes 20,000 inputs a second at 1,000 clients).
 const scratch = new ArrayBuffer(8);
 const scratchBytes = new Uint8Array(scratch);
 const scratchView = new DataView(scratch);
 
-function readFloat32(bytes: Uint8Array, at: number): number {
-  for (let i = 0; i < 4; i++) scratchBytes[i] = bytes[at + i]!;
-  return scratchView.getFloat32(0, true);
-}
-
-function readFloat64(bytes: Uint8Array, at: number): number {
-  for (let i = 0; i < 8; i++) scratchBytes[i] = bytes[at + i]!;
-  return scratchView.getFloat64(0, true);
+/** Copies `n` bytes at `at` to the start of the scratch buffer; read them from the view it returns. */
+function load(bytes: Uint8Array, at: number, n: number): DataView {
+  for (let i = 0; i < n; i++) scratchBytes[i] = bytes[at + i]!;
+  return scratchView;
 }
