@@ -278,31 +278,17 @@ async function scenarioLoop() {
     },
     recordOverrun: () => world.recordOverrun(),
   };
-  const loop = new WorldLoop(timedWorld, { onError: (error) => console.error(error) });
-  loop.start();
-  // The first ticks run while V8 is still compiling the engine (several ms each, then dozens of
-  // late ticks behind them): a hosted world runs for hours, so the window starts after a warm-up.
-  await new Promise((resolve) => setTimeout(resolve, LOOP_WARMUP_MS));
-  const before = { ticks: loop.ticks, overruns: loop.overruns, gcs: gcCount };
-  timed = 0;
-  const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
-  loop.stop();
+  const { elapsed, ...window } = await runLoop(timedWorld, () => (timed = 0));
   clearInterval(inputs);
-  const elapsed = (performance.now() - started) / 1000;
-  const ticks = samples.subarray(0, timed);
-  const summary = summarise(ticks, period);
+  const summary = summarise(samples.subarray(0, timed), period);
   return {
-    seconds: round(elapsed, 2),
-    ticks: loop.ticks - before.ticks,
+    ...window,
     expectedTicks: Math.floor(elapsed * 10_000),
     p50Us: round(summary.p50 * 1000, 1),
     p99Us: round(summary.p99 * 1000, 1),
     maxUs: round(summary.max * 1000, 1),
-    overruns: loop.overruns - before.overruns,
     // The other overruns started more than a period late (descheduled process, GC, other callbacks).
     slowTicks: summary.overruns,
-    gcs: await gcsSince(before.gcs),
   };
 }
 
@@ -311,17 +297,28 @@ async function scenarioLoop() {
  * this machine and runtime cost any 10 kHz loop (timer interrupts, the hypervisor, the loop's own
  * GC), the floor under the world's count.
  */
-async function scenarioFloor() {
-  const empty = { tickRate: 10_000, tick: () => undefined, recordTickTime: () => undefined };
-  const loop = new WorldLoop(empty, { onError: (error) => console.error(error) });
+function scenarioFloor() {
+  return runLoop({ tickRate: 10_000, tick: () => undefined, recordTickTime: () => undefined });
+}
+
+/**
+ * Runs `tickable` through a WorldLoop: LOOP_WARMUP_MS first (the first ticks run while V8 is still
+ * compiling, several ms each, then dozens of late ticks behind them; a hosted world runs for
+ * hours), then calls `onWindow` and measures SECONDS (`elapsed`: their exact length).
+ */
+async function runLoop(tickable, onWindow = () => undefined) {
+  const loop = new WorldLoop(tickable, { onError: (error) => console.error(error) });
   loop.start();
   await new Promise((resolve) => setTimeout(resolve, LOOP_WARMUP_MS));
   const before = { ticks: loop.ticks, overruns: loop.overruns, gcs: gcCount };
+  onWindow();
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
   loop.stop();
+  const elapsed = (performance.now() - started) / 1000;
   return {
-    seconds: round((performance.now() - started) / 1000, 2),
+    elapsed,
+    seconds: round(elapsed, 2),
     ticks: loop.ticks - before.ticks,
     overruns: loop.overruns - before.overruns,
     gcs: await gcsSince(before.gcs),
