@@ -6,6 +6,7 @@ import { when } from '../components/format.js';
 import { useAction, useApi } from '../hooks.js';
 import { link, navigate } from '../router.js';
 import type { ChatChannel, ChatMessage, ChatMute } from '../types.js';
+import { Pager, usePages } from '../components/Pager.js';
 
 /** Chat moderation: read a channel (`chat/<channel>`), delete messages, mute and unmute players. */
 export function ChatPage({ gameId, channel }: { gameId: string; channel?: string }) {
@@ -53,12 +54,13 @@ export function ChatPage({ gameId, channel }: { gameId: string; channel?: string
 }
 
 function Channel({ gameId, channel }: { gameId: string; channel: string }) {
-  const [before, setBefore] = useState<string[]>([]);
+  // Pages run from the newest back: a page's cursor is the `before` of its messages.
+  const pages = usePages();
   const page = useApi<{ messages: ChatMessage[]; next: string | null }>(
-    `/chat/channels/${seg(channel)}/messages${query({ limit: 50, before: before.at(-1) })}`,
+    `/chat/channels/${seg(channel)}/messages${query({ limit: 50, before: pages.cursor })}`,
     {
       gameId,
-      pollMs: before.length === 0 ? 5000 : undefined, // only the newest page moves
+      pollMs: pages.atFirst ? 5000 : undefined, // only the newest page moves
     },
   );
   const remove = useAction(async (id: string) => {
@@ -91,14 +93,7 @@ function Channel({ gameId, channel }: { gameId: string; channel: string }) {
           </li>
         ))}
       </ol>
-      <div className="inline pager">
-        <button type="button" disabled={before.length === 0} onClick={() => setBefore(before.slice(0, -1))}>
-          ← Newer
-        </button>
-        <button type="button" disabled={!page.data?.next} onClick={() => setBefore([...before, page.data?.next ?? ''])}>
-          Older →
-        </button>
-      </div>
+      <Pager pages={pages} next={page.data?.next} labels={['← Newer', 'Older →']} />
     </section>
   );
 }

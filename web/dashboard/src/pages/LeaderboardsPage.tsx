@@ -6,12 +6,13 @@ import { when } from '../components/format.js';
 import { useAction, useApi } from '../hooks.js';
 import { link, navigate } from '../router.js';
 import type { Leaderboard, LeaderboardEntry, Operator, Season, SortOrder } from '../types.js';
+import { Pager, usePages } from '../components/Pager.js';
 
 /** The game's leaderboards; the selected one (`leaderboards/<id>`) opens beside the list. */
 export function LeaderboardsPage({ gameId, selected }: { gameId: string; selected?: string }) {
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const pages = usePages();
   const list = useApi<{ leaderboards: Leaderboard[]; next_cursor: string | null }>(
-    `/leaderboards${query({ cursor: cursors.at(-1), limit: 50 })}`,
+    `/leaderboards${query({ cursor: pages.cursor, limit: 50 })}`,
     { gameId },
   );
   const [newId, setNewId] = useState('');
@@ -42,20 +43,7 @@ export function LeaderboardsPage({ gameId, selected }: { gameId: string; selecte
               </li>
             ))}
           </ul>
-          {(cursors.length > 1 || list.data?.next_cursor) && (
-            <div className="inline pager">
-              <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-                ←
-              </button>
-              <button
-                type="button"
-                disabled={!list.data?.next_cursor}
-                onClick={() => setCursors([...cursors, list.data?.next_cursor ?? undefined])}
-              >
-                →
-              </button>
-            </div>
-          )}
+          {(!pages.atFirst || list.data?.next_cursor) && <Pager pages={pages} next={list.data?.next_cursor} labels={['←', '→']} />}
           <form className="stack" onSubmit={onCreate}>
             <label>
               New leaderboard id

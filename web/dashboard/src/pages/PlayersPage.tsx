@@ -5,6 +5,7 @@ import { when } from '../components/format.js';
 import { useApi } from '../hooks.js';
 import { link } from '../router.js';
 import type { Player } from '../types.js';
+import { Pager, usePages } from '../components/Pager.js';
 
 const PAGE_SIZE = 50;
 
@@ -12,11 +13,9 @@ const PAGE_SIZE = 50;
 export function PlayersPage({ gameId }: { gameId: string }) {
   const [typed, setTyped] = useState('');
   const [search, setSearch] = useState('');
-  // Cursors of the pages before the open one, to step back.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = usePages();
   const players = useApi<{ players: Player[]; next_cursor: string | null }>(
-    `/players${query({ query: search, cursor, limit: PAGE_SIZE })}`,
+    `/players${query({ query: search, cursor: pages.cursor, limit: PAGE_SIZE })}`,
     {
       gameId,
     },
@@ -26,7 +25,7 @@ export function PlayersPage({ gameId }: { gameId: string }) {
   useEffect(() => {
     const timer = setTimeout(() => {
       setSearch(typed.trim());
-      setCursors([undefined]);
+      pages.reset();
     }, 250);
     return () => clearTimeout(timer);
   }, [typed]);
@@ -78,18 +77,7 @@ export function PlayersPage({ gameId }: { gameId: string }) {
           {players.data.players.length === 0 && (
             <p className="muted">{search ? `No player id or username starts with “${search}”.` : 'No players yet.'}</p>
           )}
-          <div className="inline pager">
-            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-              ← Previous
-            </button>
-            <button
-              type="button"
-              disabled={!players.data.next_cursor}
-              onClick={() => setCursors([...cursors, players.data?.next_cursor ?? undefined])}
-            >
-              Next →
-            </button>
-          </div>
+          <Pager pages={pages} next={players.data.next_cursor} />
         </>
       )}
     </>

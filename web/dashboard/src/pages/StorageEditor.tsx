@@ -5,6 +5,7 @@ import { ErrorNote } from '../components/ErrorNote.js';
 import { when } from '../components/format.js';
 import { useAction, useApi } from '../hooks.js';
 import type { StorageObject } from '../types.js';
+import { Pager, usePages } from '../components/Pager.js';
 
 interface Page {
   objects: StorageObject[];
@@ -23,9 +24,9 @@ interface Address {
  */
 export function StorageEditor({ gameId, playerId }: { gameId: string; playerId: string }) {
   const base = `/players/${seg(playerId)}/storage`;
-  // Cursors of the pages before the open one, to step back (one list at a time: a new collection starts over).
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  // One list at a time: a new collection starts over at its first page.
+  const pages = usePages();
+  const cursor = pages.cursor;
   const all = useApi<Page>(`${base}${query({ cursor })}`, { gameId });
   const [collection, setCollection] = useState('');
   const [typedCollection, setTypedCollection] = useState('');
@@ -47,7 +48,7 @@ export function StorageEditor({ gameId, playerId }: { gameId: string; playerId: 
           onSubmit={(event) => {
             event.preventDefault();
             setCollection(typedCollection.trim());
-            setCursors([undefined]);
+            pages.reset();
           }}
         >
           <label>
@@ -92,20 +93,7 @@ export function StorageEditor({ gameId, playerId }: { gameId: string; playerId: 
         </table>
       )}
 
-      {(cursors.length > 1 || listed.data?.next_cursor) && (
-        <div className="inline pager">
-          <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-            ← Previous
-          </button>
-          <button
-            type="button"
-            disabled={!listed.data?.next_cursor}
-            onClick={() => setCursors([...cursors, listed.data?.next_cursor ?? undefined])}
-          >
-            Next →
-          </button>
-        </div>
-      )}
+      {(!pages.atFirst || listed.data?.next_cursor) && <Pager pages={pages} next={listed.data?.next_cursor} />}
 
       {open && (
         <DocumentEditor
