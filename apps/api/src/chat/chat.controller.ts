@@ -9,7 +9,7 @@ import {
   ChatChannelListDto,
   ChatMessageDto,
   ChatMessagePageDto,
-  ChatModerationQueryDto,
+  ChatPageQueryDto,
   ChatMuteDto,
   ChatMuteListDto,
   EditChatMessageDto,
@@ -36,7 +36,7 @@ export class ChatController {
   @ApiOperation({ summary: 'Server keys: the game’s channels with messages, the most recently active first' })
   @ApiOkResponse({ type: ChatChannelListDto })
   @ApiErrors(400, 401, 403)
-  async channels(@CurrentPrincipal() caller: GamePrincipal, @Query() query: ChatModerationQueryDto): Promise<ChatChannelListDto> {
+  async channels(@CurrentPrincipal() caller: GamePrincipal, @Query() query: ChatPageQueryDto): Promise<ChatChannelListDto> {
     return { channels: (await this.chat.channels(caller, query.limit ?? 50)).map(ChatChannelDto.from) };
   }
 
@@ -101,7 +101,7 @@ export class ChatController {
   @ApiOperation({ summary: 'Server keys: the mutes in force, newest first' })
   @ApiOkResponse({ type: ChatMuteListDto })
   @ApiErrors(400, 401, 403)
-  async mutes(@CurrentPrincipal() caller: GamePrincipal, @Query() query: ChatModerationQueryDto): Promise<ChatMuteListDto> {
+  async mutes(@CurrentPrincipal() caller: GamePrincipal, @Query() query: ChatPageQueryDto): Promise<ChatMuteListDto> {
     return { mutes: (await this.chat.mutes(caller, query.limit ?? 50)).map(ChatMuteDto.from) };
   }
 

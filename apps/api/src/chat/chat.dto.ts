@@ -52,7 +52,8 @@ export class SendChatMessageDto extends EditChatMessageDto {
   kind?: 'chat' | 'system';
 }
 
-export class ListChatMessagesQueryDto {
+/** A page size for the chat listings (messages, and the moderation lists of channels and mutes). */
+export class ChatPageQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: CHAT_LIMITS.pageMax, default: CHAT_LIMITS.pageDefault })
   @IsOptional()
   @Type(() => Number)
@@ -60,7 +61,9 @@ export class ListChatMessagesQueryDto {
   @Min(1)
   @Max(CHAT_LIMITS.pageMax)
   limit?: number;
+}
 
+export class ListChatMessagesQueryDto extends ChatPageQueryDto {
   @ApiPropertyOptional({
     example: '1042',
     pattern: CURSOR.source,
@@ -144,16 +147,6 @@ export class ChatMuteDto {
       created_at: mute.createdAt.toISOString(),
     };
   }
-}
-
-export class ChatModerationQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: CHAT_LIMITS.pageMax, default: CHAT_LIMITS.pageDefault })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(CHAT_LIMITS.pageMax)
-  limit?: number;
 }
 
 export class ChatChannelDto {
