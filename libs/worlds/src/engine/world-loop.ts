@@ -50,7 +50,6 @@ export class WorldLoop {
   private readonly maxBatchMs: number;
   /** Busy-wait iterations per millisecond, learnt while waiting (clock reads per wait: ~2). */
   private spinsPerMs = 10_000;
-  private ran = 0;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
 
@@ -85,14 +84,14 @@ export class WorldLoop {
 
   /** Runs every tick that is due now (up to maxBatchMs of work); returns how many ran. */
   runDue(): number {
+    const before = this.ticks;
     this.runFrom(this.now());
-    return this.ran;
+    return this.ticks - before;
   }
 
   /** Runs the ticks due at `batchStart` and after; returns the last clock reading. */
   private runFrom(batchStart: number): number {
     let now = batchStart;
-    this.ran = 0;
     while (this.running) {
       const due = this.startedAt + (this.ticks + 1) * this.period;
       if (now < due) break;
@@ -108,7 +107,6 @@ export class WorldLoop {
       const after = this.now();
       this.world.recordTickTime?.(after - now);
       this.ticks++;
-      this.ran++;
       if (late > this.period || after - now > this.period) {
         this.overruns++;
         this.world.recordOverrun?.();
